@@ -1,0 +1,13 @@
+"""Every model module, imported so that Base.metadata is complete."""
+from declarations.models.audit import AppendOnlyError, AuditEntry
+from declarations.models.declarations import (AssetItem, Declaration, IncomeRow, Relative, Upload,
+                                              VariationRow)
+from declarations.models.legal import LegalRegime, Parameter
+from declarations.models.people import Agency, IdentityLink, Person, RosterEntry
+from declarations.models.users import AGENCY_SCOPED_ROLES, ROLES, User, user_agencies
+
+__all__ = [
+    "AGENCY_SCOPED_ROLES", "ROLES", "Agency", "AppendOnlyError", "AssetItem", "AuditEntry", "Declaration",
+    "IdentityLink", "IncomeRow", "LegalRegime", "Parameter", "Person", "Relative", "RosterEntry", "Upload",
+    "User", "VariationRow", "user_agencies",
+]

@@ -1,0 +1,43 @@
+"""Errors are pages in the app's look, never tracebacks."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+
+MESSAGES = {
+    400: ("Yêu cầu không hợp lệ", "Bad request"),
+    403: ("Bạn không có quyền truy cập trang này", "You may not see this page"),
+    404: ("Không tìm thấy trang", "Page not found"),
+    405: ("Phương thức không được phép", "Method not allowed"),
+    413: ("Tệp tải lên quá lớn", "The upload is too large"),
+    429: ("Quá nhiều yêu cầu, vui lòng thử lại sau", "Too many requests"),
+    500: ("Lỗi hệ thống; sự cố đã được ghi lại", "Internal error; it has been logged"),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    vi, en = MESSAGES.get(code, (str(code), str(code)))
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": code, "message_vi": vi, "message_en": en, "detail": detail}, code
+    return render_template("error.html", code=code, message_vi=vi, message_en=en, detail=detail), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _render(400, "CSRF")
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc):
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        return _render(413, f"{limit // (1024 * 1024)} MB")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return _render(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return _render(InternalServerError.code)

@@ -1,0 +1,3 @@
+from declarations import create_app
+
+app = create_app()
