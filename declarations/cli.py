@@ -85,3 +85,262 @@ def create_user_command(username, role, password, agencies, cccd, full_name, ema
             click.echo(f"created user {user.username} ({user.role})")
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _params(session):
+    from declarations.services.legal import load_params
+
+    return load_params(session)
+
+
+def _limits():
+    from declarations.services.imports import Limits
+
+    return Limits.from_config(current_app.config)
+
+
+def _print_outcome(outcome) -> None:
+    if outcome.status == "accepted":
+        extra = f" v{outcome.version}" if outcome.version else f" {outcome.rows} rows"
+        if outcome.superseded_id:
+            extra += f" (supersedes #{outcome.superseded_id})"
+        click.echo(f"accepted  {outcome.filename}{extra}")
+    elif outcome.status == "duplicate":
+        click.echo(f"duplicate {outcome.filename} (identical to upload #{outcome.upload_id}; nothing changed)")
+    else:
+        total = len(outcome.errors) + outcome.errors_truncated
+        click.echo(f"rejected  {outcome.filename}: {total} error(s)")
+        for err in outcome.errors[:20]:
+            where = " ".join(str(x) for x in (err.sheet, f"row {err.row}" if err.row else None,
+                                              f"col {err.column}" if err.column else None) if x)
+            click.echo(f"    [{err.code}] {where}: {err.message_vi} / {err.message_en}"
+                       + (f" (giá trị: {err.value!r})" if err.value not in (None, "") else ""))
+        if total > 20:
+            click.echo(f"    … {total - 20} more")
+
+
+@command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="print the batch report as JSON")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="check date for the re-check (default today)")
+def import_command(paths, as_json, as_of) -> None:
+    """Import declaration workbooks: files, folders or .zip; exit 1 if any was rejected."""
+    import json
+
+    from declarations.schemas import BatchReportSchema
+    from declarations.services.audit import CLI
+    from declarations.services.imports import BatchReport, expand_paths, import_declaration, new_batch_id
+
+    report = BatchReport(new_batch_id())
+    folder = current_app.config["UPLOAD_FOLDER"]
+    with new_session() as session:
+        params, limits = _params(session), _limits()
+        for name, data in expand_paths(paths):
+            with session.begin():  # one transaction per workbook: all of it or nothing
+                outcome = import_declaration(session, data, name, actor=CLI, params=params, limits=limits,
+                                             upload_folder=folder, batch_id=report.batch_id,
+                                             as_of=as_of.date() if as_of else None)
+            report.outcomes.append(outcome)
+            if not as_json:
+                _print_outcome(outcome)
+    if as_json:
+        click.echo(json.dumps(BatchReportSchema().dump(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{len(report.outcomes)} workbook(s): {report.count('accepted')} accepted, "
+                   f"{report.count('rejected')} rejected, {report.count('duplicate')} unchanged duplicates")
+    raise SystemExit(0 if report.all_accepted else 1)
+
+
+@command("import-roster")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+def import_roster_command(files) -> None:
+    """Import roster workbooks (danh sách người có nghĩa vụ kê khai); exit 1 if any was rejected."""
+    from declarations.services.audit import CLI
+    from declarations.services.imports import expand_paths, import_roster, new_batch_id
+
+    batch = new_batch_id()
+    ok = True
+    with new_session() as session:
+        for name, data in expand_paths(files):
+            with session.begin():
+                outcome = import_roster(session, data, name, actor=CLI, limits=_limits(),
+                                        upload_folder=current_app.config["UPLOAD_FOLDER"], batch_id=batch)
+            _print_outcome(outcome)
+            ok = ok and outcome.status != "rejected"
+    raise SystemExit(0 if ok else 1)
+
+
+@command("check")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="completeness as of this date (default today)")
+@click.option("--rule", "codes", multiple=True, help="only these rule codes")
+def check_command(as_of, codes) -> None:
+    """Run every check over everyone (completeness as of --as-of) and update the stored flags."""
+    from declarations.services.audit import CLI
+    from declarations.services.checks import check_all
+
+    with new_session() as session, session.begin():
+        summary = check_all(session, actor=CLI, as_of=as_of.date() if as_of else None, codes=codes or None)
+    click.echo(f"checked {summary.people} people as of {summary.as_of:%d/%m/%Y}: {summary.opened} opened, "
+               f"{summary.reopened} reopened, {summary.updated} updated, {summary.closed} closed, "
+               f"{summary.unchanged} unchanged")
+    for err in summary.rule_errors[:20]:
+        click.echo(f"rule {err['code']} could not run for person {err['person_id']}: {err['error']}", err=True)
+
+
+@command("export-flags")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json")
+@click.option("--output", type=click.Path(dir_okay=False), help="file to write (default: standard output)")
+def export_flags_command(fmt, output) -> None:
+    """Write the open flags as JSON, CSV or XLSX."""
+    import json
+    import sys
+
+    from declarations.schemas import FlagExportSchema
+    from declarations.services.exports import open_flag_rows, write_flags_csv, write_flags_xlsx
+
+    with new_session() as session:
+        rows = open_flag_rows(session)
+    if fmt == "xlsx":
+        if not output:
+            raise click.UsageError("--format xlsx needs --output FILE")
+        write_flags_xlsx(rows, output)
+    elif fmt == "csv":
+        if output:
+            with open(output, "w", newline="", encoding="utf-8-sig") as stream:
+                write_flags_csv(rows, stream)
+        else:
+            write_flags_csv(rows, sys.stdout)
+    else:
+        text = json.dumps(FlagExportSchema(many=True).dump(rows), ensure_ascii=False, indent=2)
+        if output:
+            with open(output, "w", encoding="utf-8") as stream:
+                stream.write(text)
+        else:
+            click.echo(text)
+    if output:
+        click.echo(f"{len(rows)} open flag(s) written to {output}", err=True)
+
+
+@command("rules")
+def rules_command() -> None:
+    """List every check with its code, severity, weight and legal article."""
+    from declarations.rules.runner import rules_table
+
+    with new_session() as session:
+        rows = rules_table(_params(session))
+    for row in rows:
+        click.echo(f"{row['code']:<24} {row['severity']:<7} weight {row['weight']:>3}  v{row['version']}  "
+                   f"{row['article_vi']}")
+        click.echo(f"    {row['description_vi']}")
+        click.echo(f"    {row['description_en']}")
+
+
+@command("template")
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+@click.option("--roster", is_flag=True, help="a roster workbook instead of a declaration")
+def template_command(out, roster) -> None:
+    """Write a blank declaration (or roster) workbook in the official layout."""
+    from etl.template import write_declaration_template, write_roster_template
+
+    path = write_roster_template(out) if roster else write_declaration_template(out)
+    click.echo(f"written {path}")
+
+
+@command("demo")
+@click.option("--declarants", default=200, show_default=True)
+@click.option("--years", default=4, show_default=True)
+@click.option("--out", default="demo-province", show_default=True, type=click.Path(file_okay=False))
+@click.option("--seed", default=1, show_default=True)
+def demo_command(declarants, years, out, seed) -> None:
+    """Write a synthetic province as real workbook files, with a manifest of planted anomalies."""
+    from pathlib import Path
+
+    from etl.demo.generator import generate_province
+
+    manifest = generate_province(Path(out), declarants=declarants, years=years, seed=seed)
+    counts = manifest.counts if hasattr(manifest, "counts") else {}
+    click.echo(f"written to {out}: {counts}")
+    click.echo(f"planted anomalies: {len(manifest.expected_flags)} (see {Path(out) / 'manifest.json'})")
+
+
+DEMO_USERS = (
+    # username, role, agencies, full name
+    ("chanhthanhtra", "chief_inspector", (), "Chánh thanh tra (demo)"),
+    ("thanhtravien", "inspector", None, "Thanh tra viên (demo)"),
+    ("canbotochuc", "agency_officer", None, "Cán bộ tổ chức (demo)"),
+    ("quantri", "admin", (), "Quản trị (demo)"),
+    ("nguoikekhai", "declarant", (), "Người kê khai (demo)"),
+)
+
+
+@command("demo-setup")
+@click.option("--declarants", default=120, show_default=True)
+@click.option("--years", default=4, show_default=True)
+def demo_setup_command(declarants, years) -> None:
+    """First start only: import a demo province and create demo users, printing their logins once."""
+    import secrets
+    import tempfile
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from declarations.models import Agency, Declaration, Person, User
+    from declarations.services.audit import CLI
+    from declarations.services.checks import check_all
+    from declarations.services.imports import expand_paths, import_declaration, import_roster
+    from declarations.services.users import create_user
+    from etl.demo.generator import generate_province
+
+    with new_session() as session:
+        if session.scalar(sa.select(sa.func.count(User.id))):
+            click.echo("demo already set up (users exist); logins were printed on first start")
+            return
+        params, limits = _params(session), _limits()
+        folder = current_app.config["UPLOAD_FOLDER"]
+        with tempfile.TemporaryDirectory() as tmp:
+            manifest = generate_province(Path(tmp), declarants=declarants, years=years, seed=7)
+            files = expand_paths([tmp])
+            rosters = [(n, d) for n, d in files if "roster" in Path(n).name.lower() or "danh" in Path(n).name.lower()]
+            others = [(n, d) for n, d in files if (n, d) not in rosters]
+            for name, data in rosters:
+                with session.begin():
+                    import_roster(session, data, Path(name).name, actor=CLI, limits=limits, upload_folder=folder)
+            for name, data in others:
+                with session.begin():
+                    import_declaration(session, data, Path(name).name, actor=CLI, params=params, limits=limits,
+                                       upload_folder=folder, recheck=False)
+        with session.begin():
+            check_all(session, actor=CLI, params=params)
+        with session.begin():
+            agencies = session.scalars(sa.select(Agency).order_by(Agency.id)).all()
+            busiest = session.execute(sa.select(Declaration.agency_id, sa.func.count()).where(
+                Declaration.agency_id.is_not(None)).group_by(Declaration.agency_id)
+                .order_by(sa.func.count().desc())).first()
+            main_agency = session.get(Agency, busiest[0]) if busiest else agencies[0]
+            person = session.scalar(sa.select(Person).join(Declaration, Declaration.person_id == Person.id)
+                                    .where(Person.cccd.is_not(None)).order_by(Person.id).limit(1))
+            logins = []
+            for username, role, scope, full_name in DEMO_USERS:
+                password = secrets.token_urlsafe(9)
+                agency_names = [a.name for a in agencies] if role == "inspector" else (
+                    [main_agency.name] if role == "agency_officer" else [])
+                create_user(session, username, role=role, password=password, actor=CLI, agencies=agency_names,
+                            cccd=person.cccd if role == "declarant" else None,
+                            full_name=person.full_name if role == "declarant" else full_name)
+                logins.append((username, password, role))
+    click.echo(f"demo province imported: {len(others)} declaration files, {len(rosters)} roster files, "
+               f"{len(manifest.expected_flags)} planted anomalies")
+    click.echo("Demo logins (shown once; keep them):")
+    for username, password, role in logins:
+        click.echo(f"  {username:<15} {password:<14} {role}")
+
+
+@command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--threads", default=8, show_default=True)
+def serve_command(host, port, threads) -> None:
+    """Serve the web UI with the production WSGI server (waitress)."""
+    from waitress import serve
+
+    serve(current_app._get_current_object(), host=host, port=port, threads=threads)

@@ -12,6 +12,11 @@ from alembic.script import ScriptDirectory
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """APScheduler keeps its own job table; it is not part of our models or migrations."""
+    return not (type_ == "table" and name.startswith("apscheduler"))
+
+
 def alembic_config(connection: sa.Connection | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

@@ -29,7 +29,8 @@ def test_init_db_twice_is_harmless(runner, app):
 
 def test_models_and_migrations_agree(app):
     with app.app_context(), get_engine().connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                             "include_object": schema.include_object})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

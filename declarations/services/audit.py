@@ -44,3 +44,11 @@ def record(session: Session, *, actor: Actor, action: str, object_type: str, obj
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_many(session: Session, rows: list[dict]) -> None:
+    """Append many audit rows at once (a check run over a province); same columns as `record`."""
+    if rows:
+        import sqlalchemy as sa
+
+        session.execute(sa.insert(AuditEntry), rows)

@@ -1,0 +1,448 @@
+"""Importing workbooks: each one a unit of work, all of it or nothing; batches report per workbook."""
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from declarations.legal import LegalParams, NoRegime
+from declarations.models import (Agency, AssetItem, Declaration, IncomeRow, Person, Relative, RosterEntry,
+                                 Upload, VariationRow)
+from declarations.services import audit
+from declarations.services.audit import Actor
+from declarations.services.people import resolve_person
+from declarations.services.users import get_or_create_agency
+from etl.layout import GENERAL, item_identifier
+from etl.records import CellError, DeclarationRecord, RosterRecord
+from etl.text import label_key
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Refusal limits for uploaded files (config values)."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_uncompressed: int = 100 * 1024 * 1024
+    max_ratio: int = 100
+    max_errors: int = 200
+
+    @classmethod
+    def from_config(cls, config) -> "Limits":
+        return cls(config["MAX_WORKBOOK_BYTES"], config["MAX_UNCOMPRESSED_BYTES"],
+                   config["MAX_COMPRESSION_RATIO"], config["MAX_ERRORS_PER_WORKBOOK"])
+
+    def reader_kwargs(self) -> dict:
+        return {"max_errors": self.max_errors, "max_bytes": self.max_bytes,
+                "max_uncompressed": self.max_uncompressed, "max_ratio": self.max_ratio}
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one workbook."""
+
+    filename: str
+    status: str                      #: "accepted" | "rejected" | "duplicate"
+    sha256: str
+    upload_id: int | None = None
+    declaration_id: int | None = None
+    person_id: int | None = None
+    version: int | None = None
+    superseded_id: int | None = None
+    rows: int = 0                    #: roster lines read
+    errors: list[CellError] = field(default_factory=list)
+    errors_truncated: int = 0
+
+
+@dataclass
+class BatchReport:
+    batch_id: str
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def all_accepted(self) -> bool:
+        return all(o.status in ("accepted", "duplicate") for o in self.outcomes)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _store_bytes(folder: str | None, sha: str, data: bytes) -> str | None:
+    """Keep the original file, content-addressed (a rolled-back import leaves at most a harmless copy)."""
+    if not folder:
+        return None
+    path = Path(folder) / sha[:2] / f"{sha}.xlsx"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return str(path)
+
+
+def _errors_json(errors: list[CellError]) -> list[dict]:
+    from declarations.schemas import CellErrorSchema
+
+    return CellErrorSchema(many=True).dump(errors)
+
+
+def _reject(session: Session, *, kind: str, filename: str, sha: str, data: bytes, errors: list[CellError],
+            truncated: int, actor: Actor, upload_folder: str | None, batch_id: str | None) -> ImportOutcome:
+    upload = Upload(kind=kind, filename=filename, sha256=sha, size=len(data), status="rejected",
+                    stored_path=_store_bytes(upload_folder, sha, data), errors=_errors_json(errors),
+                    error_count=len(errors) + truncated, batch_id=batch_id,
+                    uploaded_by_id=getattr(actor, "id", None))
+    session.add(upload)
+    session.flush()
+    audit.record(session, actor=actor, action=f"{kind}.reject", object_type="upload", object_id=upload.id,
+                 summary=f"{filename}: {len(errors) + truncated} errors")
+    return ImportOutcome(filename, "rejected", sha, upload_id=upload.id, errors=errors, errors_truncated=truncated)
+
+
+def _duplicate_of(session: Session, kind: str, sha: str) -> Upload | None:
+    return session.scalar(sa.select(Upload).where(Upload.kind == kind, Upload.sha256 == sha,
+                                                  Upload.status == "accepted").limit(1))
+
+
+def import_declaration(session: Session, data: bytes, filename: str, *, actor: Actor, params: LegalParams,
+                       limits: Limits = Limits(), upload_folder: str | None = None, batch_id: str | None = None,
+                       scope_agency_ids: set[int] | None = None, scope_person_id: int | None = None,
+                       recheck: bool = True, as_of: date | None = None) -> ImportOutcome:
+    """Import one declaration workbook: all of it, or nothing but the upload record and its errors.
+
+    Runs inside a savepoint, so a failure leaves the caller's transaction as it was. `scope_*` limit
+    whose declarations the actor may upload (a declarant: their own; an agency officer: their agencies').
+    """
+    from etl.declaration import read_declaration
+
+    sha = _sha256(data)
+    original = _duplicate_of(session, "declaration", sha)
+    if original is not None:
+        return ImportOutcome(filename, "duplicate", sha, upload_id=original.id)
+    result = read_declaration(data, filename, **limits.reader_kwargs())
+    errors = list(result.errors)
+    record: DeclarationRecord | None = result.records[0] if result.ok and result.records else None
+    regime = None
+    if record is not None:
+        try:
+            regime = params.regime_on(record.completed_on)
+        except NoRegime:
+            errors.append(CellError("no_regime", GENERAL.name, None, None, "Ngày hoàn thành kê khai",
+                                    record.completed_on.strftime("%d/%m/%Y"),
+                                    "Không có quy định pháp luật áp dụng cho ngày hoàn thành kê khai này",
+                                    "No legal regime is in force on this completion date"))
+    if record is not None and not errors:
+        scope_error = _scope_error(session, record, scope_agency_ids, scope_person_id)
+        if scope_error is not None:
+            errors.append(scope_error)
+    if errors or record is None:
+        return _reject(session, kind="declaration", filename=filename, sha=sha, data=data, errors=errors,
+                       truncated=result.errors_truncated, actor=actor, upload_folder=upload_folder,
+                       batch_id=batch_id)
+    with session.begin_nested():
+        upload = Upload(kind="declaration", filename=filename, sha256=sha, size=len(data), status="accepted",
+                        stored_path=_store_bytes(upload_folder, sha, data), error_count=0, batch_id=batch_id,
+                        uploaded_by_id=getattr(actor, "id", None))
+        session.add(upload)
+        person = resolve_person(session, record.identity, record.full_name, record.date_of_birth, actor=actor,
+                                source=f"upload:{filename}")
+        declaration = _store_declaration(session, record, person, upload, regime.code)
+        session.flush()
+        previous = _supersede(session, declaration)
+        audit.record(session, actor=actor, action="declaration.import", object_type="declaration",
+                     object_id=declaration.id,
+                     summary=f"{record.full_name} · {record.declaration_type} {record.year} · v{declaration.version}",
+                     after={"upload_id": upload.id, "filename": filename, "sha256": sha,
+                            "version": declaration.version, "supersedes": previous.id if previous else None,
+                            "total_assets": declaration.total_assets})
+        if recheck:
+            from declarations.services.checks import check_people
+
+            check_people(session, [person.id], actor=actor, params=params, as_of=as_of)
+    return ImportOutcome(filename, "accepted", sha, upload_id=upload.id, declaration_id=declaration.id,
+                         person_id=person.id, version=declaration.version,
+                         superseded_id=previous.id if previous else None)
+
+
+def _scope_error(session: Session, record: DeclarationRecord, agency_ids: set[int] | None,
+                 person_id: int | None) -> CellError | None:
+    from declarations.services.people import canonical, find_person
+
+    if person_id is not None:
+        person = find_person(session, record.identity)
+        own = session.get(Person, person_id)
+        same = person is not None and canonical(session, person).id == person_id
+        if not same and not (own and record.identity.number in (own.cccd, own.cmnd)):
+            return CellError("not_own_declaration", GENERAL.name, None, None, "Số CCCD", record.identity.number,
+                             "Bản kê khai này không phải của bạn", "This declaration is not yours")
+    if agency_ids is not None:
+        agency = _agency_for(session, record, create=False)
+        if agency is None or agency.id not in agency_ids:
+            return CellError("agency_out_of_scope", GENERAL.name, None, None, "Cơ quan/đơn vị công tác",
+                             record.agency, "Cơ quan/đơn vị không thuộc phạm vi của bạn",
+                             "The agency is not one you may upload for")
+    return None
+
+
+def _agency_for(session: Session, record: DeclarationRecord, *, create: bool = True) -> Agency | None:
+    """The agency named on the form, else the one of the person's roster lines."""
+    if record.agency:
+        agency = session.scalar(sa.select(Agency).where(Agency.name_key == label_key(record.agency)))
+        if agency is not None:
+            return agency
+    from declarations.services.people import find_person
+
+    person = find_person(session, record.identity)
+    if person is not None:
+        agency_id = session.scalar(sa.select(RosterEntry.agency_id).where(RosterEntry.person_id == person.id)
+                                   .order_by(RosterEntry.year.desc()).limit(1))
+        if agency_id is not None:
+            return session.get(Agency, agency_id)
+    if create and record.agency:
+        return get_or_create_agency(session, record.agency)
+    return None
+
+
+def _store_declaration(session: Session, record: DeclarationRecord, person: Person, upload: Upload,
+                       regime_code: str) -> Declaration:
+    agency = _agency_for(session, record)
+    items = [
+        AssetItem(section=a.section, owner=a.owner, name=a.name, address=a.address, area=a.area,
+                  quantity=a.quantity, certificate=a.certificate,
+                  identifier=item_identifier(a.section, a.certificate, a.address), year_acquired=a.year_acquired,
+                  value=a.value, value_unknown=a.value_unknown, country=a.country, other_info=a.other_info,
+                  sheet=a.sheet, row=a.row)
+        for a in record.assets
+    ]
+    declaration = Declaration(
+        person_id=person.id, agency_id=agency.id if agency else None, declaration_type=record.declaration_type,
+        year=record.year, completed_on=record.completed_on, regime_code=regime_code, version=1, is_current=True,
+        upload_id=upload.id, full_name=record.full_name, date_of_birth=record.date_of_birth,
+        id_number=record.identity.number, position=record.position, agency_name=record.agency,
+        residence=record.residence, no_change=record.no_change, has_income_sheet=record.has_income_sheet,
+        has_variation_sheet=record.has_variation_sheet,
+        total_assets=sum(a.value or 0 for a in record.assets),
+        income_total=sum(i.amount for i in record.incomes),
+        items=items,
+        relatives=[Relative(relation=r.relation, full_name=r.full_name, date_of_birth=r.date_of_birth,
+                            id_number=r.identity.number if r.identity else None, occupation=r.occupation,
+                            workplace=r.workplace, residence=r.residence, row=r.row) for r in record.relatives],
+        incomes=[IncomeRow(earner=i.earner, amount=i.amount, note=i.note, row=i.row) for i in record.incomes],
+        variations=[VariationRow(section=v.section, quantity_change=v.quantity_change, value_change=v.value_change,
+                                 explanation=v.explanation, row=v.row) for v in record.variations],
+    )
+    if person.agency_id is None and agency is not None:
+        person.agency_id = agency.id
+    if record.position and not person.position:
+        person.position = record.position
+    session.add(declaration)
+    return declaration
+
+
+def _supersede(session: Session, declaration: Declaration) -> Declaration | None:
+    """Make `declaration` the current version; the one it replaces stays in the history."""
+    previous = session.scalar(sa.select(Declaration).where(
+        Declaration.person_id == declaration.person_id, Declaration.declaration_type == declaration.declaration_type,
+        Declaration.year == declaration.year, Declaration.is_current.is_(True), Declaration.id != declaration.id))
+    if previous is None:
+        return None
+    # Clear the old flag before the new row claims it: the unique constraint allows one current version.
+    declaration.is_current = None
+    session.flush()
+    previous.is_current = None
+    session.flush()
+    declaration.is_current = True
+    declaration.version = previous.version + 1
+    declaration.supersedes_id = previous.id
+    session.flush()
+    return previous
+
+
+def import_roster(session: Session, data: bytes, filename: str, *, actor: Actor, limits: Limits = Limits(),
+                  upload_folder: str | None = None, batch_id: str | None = None,
+                  scope_agency_ids: set[int] | None = None) -> ImportOutcome:
+    """Import one roster workbook: create or update people, agencies and roster lines, or nothing."""
+    from etl.roster import read_roster
+
+    sha = _sha256(data)
+    original = _duplicate_of(session, "roster", sha)
+    if original is not None:
+        return ImportOutcome(filename, "duplicate", sha, upload_id=original.id)
+    result = read_roster(data, filename, **limits.reader_kwargs())
+    errors = list(result.errors)
+    if not errors and scope_agency_ids is not None:
+        for rec in result.records:
+            agency = session.scalar(sa.select(Agency).where(Agency.name_key == label_key(rec.agency)))
+            if agency is None or agency.id not in scope_agency_ids:
+                errors.append(CellError("agency_out_of_scope", None, rec.row, None, "Cơ quan/đơn vị", rec.agency,
+                                        "Cơ quan/đơn vị không thuộc phạm vi của bạn",
+                                        "The agency is not one you may upload for"))
+                if len(errors) >= limits.max_errors:
+                    break
+    if errors:
+        return _reject(session, kind="roster", filename=filename, sha=sha, data=data, errors=errors,
+                       truncated=result.errors_truncated, actor=actor, upload_folder=upload_folder,
+                       batch_id=batch_id)
+    with session.begin_nested():
+        upload = Upload(kind="roster", filename=filename, sha256=sha, size=len(data), status="accepted",
+                        stored_path=_store_bytes(upload_folder, sha, data), error_count=0, batch_id=batch_id,
+                        uploaded_by_id=getattr(actor, "id", None))
+        session.add(upload)
+        session.flush()
+        counts = _store_roster(session, result.records, upload, actor=actor, filename=filename)
+        audit.record(session, actor=actor, action="roster.import", object_type="upload", object_id=upload.id,
+                     summary=f"{filename}: {len(result.records)} rows", after=counts)
+    return ImportOutcome(filename, "accepted", sha, upload_id=upload.id, rows=len(result.records))
+
+
+def _store_roster(session: Session, records: list[RosterRecord], upload: Upload, *, actor: Actor,
+                  filename: str) -> dict:
+    """Set-based: load the people, agencies and lines it touches once, insert the new ones in bulk."""
+    agencies = {a.name_key: a.id for a in session.scalars(sa.select(Agency))}
+    for rec in records:
+        key = label_key(rec.agency)
+        if key not in agencies:
+            agencies[key] = get_or_create_agency(session, rec.agency).id
+    cccds = {r.identity.number for r in records if r.identity.kind == "cccd"}
+    cmnds = {r.identity.number for r in records if r.identity.kind == "cmnd"}
+    by_identity: dict[tuple[str, str], Person] = {}
+    for chunk in _chunks(sorted(cccds), 5000):
+        for p in session.scalars(sa.select(Person).where(Person.cccd.in_(chunk))):
+            by_identity[("cccd", p.cccd)] = p
+    for chunk in _chunks(sorted(cmnds), 5000):
+        for p in session.scalars(sa.select(Person).where(Person.cmnd.in_(chunk))):
+            by_identity[("cmnd", p.cmnd)] = p
+    created = updated = 0
+    person_ids: dict[tuple[str, str], int] = {}
+    new_people: dict[tuple[str, str], RosterRecord] = {}
+    for rec in records:
+        ident = (rec.identity.kind, rec.identity.number)
+        person = by_identity.get(ident)
+        if person is None:
+            new_people.setdefault(ident, rec)
+            continue
+        target = session.get(Person, person.canonical_id) if person.canonical_id else person
+        person_ids[ident] = target.id
+        target.agency_id = agencies[label_key(rec.agency)]
+        if rec.position:
+            target.position = rec.position
+        if target.date_of_birth is None and rec.date_of_birth:
+            target.date_of_birth = rec.date_of_birth
+    # New people whose identity could link to an existing record go one by one (rare); the rest in bulk.
+    bulk: list[dict] = []
+    for ident, rec in new_people.items():
+        if ident[0] == "cmnd" or _may_link(session, rec):
+            person = resolve_person(session, rec.identity, rec.full_name, rec.date_of_birth, actor=actor,
+                                    source=f"roster:{filename}")
+            person.agency_id = agencies[label_key(rec.agency)]
+            person.position = rec.position or person.position
+            person_ids[ident] = person.id
+            created += 1
+        else:
+            bulk.append(dict(cccd=rec.identity.number, full_name=rec.full_name,
+                             name_key=_name_key(rec.full_name), date_of_birth=rec.date_of_birth,
+                             agency_id=agencies[label_key(rec.agency)], position=rec.position))
+    if bulk:
+        from declarations.models._types import utcnow
+
+        now = utcnow()
+        for row in bulk:
+            row["created_at"] = now
+        ids = session.execute(sa.insert(Person).returning(Person.id, Person.cccd), bulk).all()
+        for pid, cccd in ids:
+            person_ids[("cccd", cccd)] = pid
+        created += len(bulk)
+    session.flush()
+    existing = {}
+    pids = sorted(set(person_ids.values()))
+    for chunk in _chunks(pids, 5000):
+        for entry in session.scalars(sa.select(RosterEntry).where(RosterEntry.person_id.in_(chunk))):
+            existing[(entry.person_id, entry.declaration_type, entry.year)] = entry
+    inserts: dict[tuple, dict] = {}
+    for rec in records:
+        pid = person_ids[(rec.identity.kind, rec.identity.number)]
+        key = (pid, rec.declaration_type, rec.year)
+        values = dict(agency_id=agencies[label_key(rec.agency)], position=rec.position, event_date=rec.event_date,
+                      note=rec.note, upload_id=upload.id)
+        entry = existing.get(key)
+        if entry is not None:
+            for name, value in values.items():
+                setattr(entry, name, value)
+            updated += 1
+        else:
+            inserts[key] = dict(person_id=pid, declaration_type=rec.declaration_type, year=rec.year, **values)
+    if inserts:
+        from declarations.models._types import utcnow
+
+        now = utcnow()
+        session.execute(sa.insert(RosterEntry), [dict(v, created_at=now) for v in inserts.values()])
+    session.flush()
+    return {"people_created": created, "entries_created": len(inserts), "entries_updated": updated,
+            "rows": len(records)}
+
+
+def _name_key(name: str) -> str:
+    from etl.text import name_key
+
+    return name_key(name)
+
+
+def _may_link(session: Session, rec: RosterRecord) -> bool:
+    """A new CCCD person might be an existing CMND record of the same name and birth date."""
+    if rec.date_of_birth is None:
+        return False
+    return session.scalar(sa.select(Person.id).where(
+        Person.cmnd.is_not(None), Person.cccd.is_(None), Person.name_key == _name_key(rec.full_name),
+        Person.date_of_birth == rec.date_of_birth).limit(1)) is not None
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --- batches --------------------------------------------------------------------------------------
+
+def expand_paths(paths: Iterable[str | Path]) -> list[tuple[str, bytes]]:
+    """Files, folders (recursively, .xlsx/.xlsm/.xls) and .zip archives, as (name, bytes) sorted by name."""
+    found: list[tuple[str, bytes]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".zip"):
+                    found.extend(expand_paths([child]))
+        elif path.suffix.lower() == ".zip":
+            found.extend(expand_zip(path.read_bytes(), path.name))
+        else:
+            found.append((str(path), path.read_bytes()))
+    return found
+
+
+def expand_zip(data: bytes, name: str, *, max_members: int = 5000,
+               max_total: int = 500 * 1024 * 1024) -> list[tuple[str, bytes]]:
+    """The workbooks inside an uploaded .zip (members over the limits are refused by the importer)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return [(name, data)]
+    members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")
+               and Path(m.filename).suffix.lower() in (".xlsx", ".xlsm", ".xls")]
+    if len(members) > max_members or sum(m.file_size for m in members) > max_total:
+        return [(name, data)]  # let the safety check refuse it as a whole
+    return [(f"{name}/{m.filename}", archive.read(m)) for m in sorted(members, key=lambda m: m.filename)]
+
+
+def new_batch_id() -> str:
+    return str(uuid.uuid4())
