@@ -49,7 +49,7 @@ class Declaration(Base):
     regime_code: Mapped[str] = mapped_column(sa.String(30))    #: the legal regime in force on completed_on
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
     supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("declarations.id"))
-    is_current: Mapped[bool | None] = mapped_column(sa.Boolean, default=True)
+    is_current: Mapped[bool | None] = mapped_column(sa.Boolean)
     upload_id: Mapped[int | None] = mapped_column(sa.ForeignKey("uploads.id"))
     # General information as written on the form.
     full_name: Mapped[str] = mapped_column(sa.String(200))

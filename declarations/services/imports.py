@@ -227,7 +227,7 @@ def _store_declaration(session: Session, record: DeclarationRecord, person: Pers
     ]
     declaration = Declaration(
         person_id=person.id, agency_id=agency.id if agency else None, declaration_type=record.declaration_type,
-        year=record.year, completed_on=record.completed_on, regime_code=regime_code, version=1, is_current=True,
+        year=record.year, completed_on=record.completed_on, regime_code=regime_code, version=1, is_current=None,
         upload_id=upload.id, full_name=record.full_name, date_of_birth=record.date_of_birth,
         id_number=record.identity.number, position=record.position, agency_name=record.agency,
         residence=record.residence, no_change=record.no_change, has_income_sheet=record.has_income_sheet,
@@ -251,20 +251,20 @@ def _store_declaration(session: Session, record: DeclarationRecord, person: Pers
 
 
 def _supersede(session: Session, declaration: Declaration) -> Declaration | None:
-    """Make `declaration` the current version; the one it replaces stays in the history."""
+    """Make `declaration` the current version; the one it replaces stays in the history.
+
+    The new row is stored with `is_current` NULL, so the unique constraint (one current version per
+    person, type and year) holds at every flush.
+    """
     previous = session.scalar(sa.select(Declaration).where(
         Declaration.person_id == declaration.person_id, Declaration.declaration_type == declaration.declaration_type,
         Declaration.year == declaration.year, Declaration.is_current.is_(True), Declaration.id != declaration.id))
-    if previous is None:
-        return None
-    # Clear the old flag before the new row claims it: the unique constraint allows one current version.
-    declaration.is_current = None
-    session.flush()
-    previous.is_current = None
-    session.flush()
+    if previous is not None:
+        previous.is_current = None
+        session.flush()
+        declaration.version = previous.version + 1
+        declaration.supersedes_id = previous.id
     declaration.is_current = True
-    declaration.version = previous.version + 1
-    declaration.supersedes_id = previous.id
     session.flush()
     return previous
 
