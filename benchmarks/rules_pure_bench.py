@@ -39,32 +39,38 @@ def build(people: int, years: int, seed: int = 7) -> list[PersonFacts]:
                                rng.randrange(50, 3000) * 1_000_000, rng.randrange(2000, 2021)))
             row += 1
         decls, roster = [], []
+        event = date(first_year, rng.randrange(1, 13), rng.randrange(1, 20))
         for k in range(years):
             year = first_year + k
             dtype = "first" if k == 0 else "annual"
-            completed = date(year, rng.randrange(1, 13), rng.randrange(1, 28)) if k == 0 else \
-                date(year, 12, rng.choice((10, 20, 31))) if rng.random() > 0.02 else date(year + 1, 1, 5)
-            if k and rng.random() < 0.3:     # a new asset this year
+            if k == 0:
+                completed = event.replace(day=event.day + rng.randrange(0, 10))
+            else:
+                completed = date(year, 12, rng.choice((10, 20, 31))) if rng.random() > 0.02 \
+                    else date(year + 1, 1, 5)
+            variations: tuple[VariationFact, ...] = ()
+            if k and rng.random() < 0.3:     # a new asset this year, declared and explained
                 section = rng.choice(("5", "7.1", "6.1", "9"))
                 cert = f"N{pid}-{year}" if section in ("7.1", "9") else None
-                base_items.append((section, rng.choice(NAMES[section]), cert,
-                                   rng.randrange(50, 1500) * 1_000_000, year))
+                value = rng.randrange(50, 1500) * 1_000_000
+                base_items.append((section, rng.choice(NAMES[section]), cert, value, year))
+                explanation = "Lương, thưởng" if rng.random() > 0.05 else None   # planted anomaly
+                variations = (VariationFact(section, None, value, explanation, 5),)
             items = tuple(
                 ItemFact(item_id=None, section=s, name=n,
                          identifier=item_identifier(s, c, None), value=v, value_unknown=False,
                          other_info=None, country="SG" if s == "9" else None, year_acquired=y,
                          sheet="Tài sản", row=5 + i, certificate=c)
                 for i, (s, n, c, v, y) in enumerate(base_items))
-            variations = () if k == 0 else (
-                VariationFact("5", None, rng.randrange(0, 400) * 1_000_000, "Lương", 5),
-                VariationFact("income", None, 400_000_000, "Lương", 6))
+            income = 0 if k == 0 else rng.randrange(300, 2000) * 1_000_000
+            if k:
+                variations += (VariationFact("income", None, income, "Lương", 9),)
             decls.append(DeclarationFact(
                 declaration_id=pid * 10 + k, person_id=pid, declaration_type=dtype, year=year,
-                completed_on=completed, items=items, income_total=0 if k == 0 else 400_000_000,
+                completed_on=completed, items=items, income_total=income,
                 variations=variations, no_change=False, has_income_sheet=k > 0,
                 has_variation_sheet=k > 0))
-            roster.append(RosterFact(pid * 10 + k, pid, dtype, year,
-                                     date(year, 1, 10) if dtype == "first" else None))
+            roster.append(RosterFact(pid * 10 + k, pid, dtype, year, event if dtype == "first" else None))
         if rng.random() < 0.05:   # a missing annual declaration
             roster.append(RosterFact(pid * 10 + 9, pid, "annual", first_year + years, None))
         out.append(PersonFacts(pid, tuple(decls), tuple(roster)))

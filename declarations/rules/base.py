@@ -7,18 +7,21 @@ code and the evidence.
 """
 from __future__ import annotations
 
-import string
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from declarations.legal import DEFAULT_WEIGHTS
+from etl.layout import DECLARATION_TYPES
 
 if TYPE_CHECKING:
     from declarations.rules.context import DeclView, PersonContext, RunEnv
     from declarations.rules.facts import ItemFact
 
 SEVERITIES = ("high", "medium", "low")
+_TYPE_EN = {"first": "first-time", "annual": "annual", "supplementary": "supplementary",
+            "personnel": "personnel-work"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,22 +46,35 @@ class FlagResult:
         return (self.code, self.person_id, self.declaration_id, self.roster_entry_id, self.year)
 
 
-class _MessageFormatter(string.Formatter):
-    """`{amount:vnd}` prints VND the way each language writes it: 1.200.000.000 / 1,200,000,000."""
+_SPECIAL_FIELD = re.compile(r"\{(\w+):(vnd|date)\}")
 
-    def __init__(self, thousands: str) -> None:
+
+class _Template:
+    """A str.format template with two extra specs, compiled once and rendered by the C formatter:
+    `{amount:vnd}` prints VND as the language writes it (1.200.000.000 / 1,200,000,000) and
+    `{day:date}` prints an ISO date as dd/mm/yyyy (PRODUCT.md)."""
+
+    __slots__ = ("text", "fields", "thousands")
+
+    def __init__(self, text: str, thousands: str) -> None:
+        self.fields = tuple(dict.fromkeys(_SPECIAL_FIELD.findall(text)))
+        self.text = _SPECIAL_FIELD.sub(r"{\1__\2}", text)
         self.thousands = thousands
 
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if format_spec == "vnd":
-            if value is None:
-                return "?"
-            return f"{value:,}".replace(",", self.thousands)
-        return super().format_field(value, format_spec)
-
-
-_VI = _MessageFormatter(".")
-_EN = _MessageFormatter(",")
+    def render(self, args: dict) -> str:
+        if self.fields:
+            args = dict(args)
+            for name, spec in self.fields:
+                value = args[name]
+                if value is None:
+                    shown = "?"
+                elif spec == "vnd":
+                    shown = f"{value:,}".replace(",", self.thousands)
+                else:
+                    year, month, day = str(value).split("-")
+                    shown = f"{day}/{month}/{year}"
+                args[f"{name}__{spec}"] = shown
+        return self.text.format_map(args)
 
 
 class Rule:
@@ -71,8 +87,9 @@ class Rule:
     article_en: ClassVar[str]
     description_vi: ClassVar[str]
     description_en: ClassVar[str]
-    message_vi: ClassVar[str]       #: str.format template over the rule's message arguments
+    message_vi: ClassVar[str]       #: str.format template over the evidence and message arguments
     message_en: ClassVar[str]
+    _templates: ClassVar[tuple[_Template, _Template]]
 
     @property
     def default_weight(self) -> int:
@@ -85,15 +102,20 @@ class Rule:
     def flag(self, env: RunEnv, person_id: int, year: int, evidence: dict, *,
              declaration_id: int | None = None, roster_entry_id: int | None = None,
              **message_args: Any) -> FlagResult:
+        """Build this rule's flag; the messages are rendered from the evidence and `message_args`."""
         evidence["rule"] = self.code
         evidence["article"] = self.article_vi
         args = {"year": year, **evidence, **message_args}
+        dtype = args.get("declaration_type")
+        if dtype in DECLARATION_TYPES:
+            args["type_vi"] = DECLARATION_TYPES[dtype][0].lower()
+            args["type_en"] = _TYPE_EN[dtype]
         return FlagResult(
             code=self.code, severity=self.severity, weight=env.weight(self.code),
             rule_version=self.version, person_id=person_id, declaration_id=declaration_id,
             roster_entry_id=roster_entry_id, year=year, evidence=evidence,
-            message_vi=_VI.format(self.message_vi, **args),
-            message_en=_EN.format(self.message_en, **args),
+            message_vi=self._templates[0].render(args),
+            message_en=self._templates[1].render(args),
         )
 
 
@@ -119,6 +141,7 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise ValueError(f"{cls.__name__}: bad severity {cls.severity!r}")
     if cls.code in REGISTRY:
         raise ValueError(f"rule code {cls.code!r} registered twice")
+    cls._templates = (_Template(cls.message_vi, "."), _Template(cls.message_en, ","))
     REGISTRY[cls.code] = cls()
     return cls
 

@@ -34,10 +34,10 @@ class Missing(Rule):
     article_en = "Anti-Corruption Law 2018, Art. 36; Decree 130/2020, Art. 20.2"
     description_vi = "Người có tên trong danh sách chưa nộp bản kê khai khi đã quá hạn."
     description_en = "A person on the roster has not filed the declaration owed by its due date."
-    message_vi = ("Chưa có bản kê khai {declaration_type} năm {year}; hạn {due_date}, "
-                  "đã quá {days_overdue} ngày (tính đến {as_of}).")
-    message_en = ("No {declaration_type} declaration for {year}; due {due_date}, "
-                  "{days_overdue} days overdue as of {as_of}.")
+    message_vi = ("Chưa có bản kê khai {type_vi} năm {year}; hạn {due_date:date}, "
+                  "đã quá {days_overdue} ngày (tính đến {as_of:date}).")
+    message_en = ("No {type_en} declaration for {year}; due {due_date:date}, "
+                  "{days_overdue} days overdue as of {as_of:date}.")
 
     def check(self, person: PersonContext, env: RunEnv) -> Iterator[FlagResult]:
         params, as_of = env.params, env.as_of
@@ -80,8 +80,10 @@ class Late(Rule):
     article_en = "Anti-Corruption Law 2018, Art. 36; Art. 94.1.h"
     description_vi = "Bản kê khai hoàn thành sau thời hạn kê khai."
     description_en = "A declaration was completed after its due date."
-    message_vi = "Hoàn thành ngày {completed_on}, hạn {due_date}: chậm {days_late} ngày."
-    message_en = "Completed on {completed_on}, due {due_date}: {days_late} days late."
+    message_vi = ("Bản kê khai {type_vi} năm {year} hoàn thành ngày {completed_on:date}, hạn "
+                  "{due_date:date}: chậm {days_late} ngày.")
+    message_en = ("The {type_en} declaration for {year} was completed on {completed_on:date}, due "
+                  "{due_date:date}: {days_late} days late.")
 
     def check(self, person: PersonContext, env: RunEnv) -> Iterator[FlagResult]:
         params = env.params

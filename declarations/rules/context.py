@@ -29,6 +29,7 @@ def covers(row_section: str, item_section: str) -> bool:
     return item_section == row_section or item_section.startswith(row_section + ".")
 
 
+@lru_cache(maxsize=4096)
 def section_order(section: str) -> tuple:
     """"1.1" < "2.1" < "3" < "3.1" < "10": numeric where the code is numeric."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in section.split("."))

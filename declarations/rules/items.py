@@ -79,7 +79,8 @@ class ValueChanged(PairRule):
     article_en = "Decree 130/2020, Appendix I, note (10) (value is the acquisition cost)"
     description_vi = "Cùng một tài sản có định danh nhưng giá trị (giá gốc) thay đổi quá 10%."
     description_en = "The same identified item carries an acquisition value that changed by over 10%."
-    message_vi = "{item_count} tài sản có giá trị gốc thay đổi quá {tolerance_percent}% so với năm {prev_year}."
+    message_vi = ("{item_count} tài sản có giá trị gốc thay đổi quá {tolerance_percent}% so với năm "
+                  "{prev_year}.")
     message_en = ("{item_count} item(s) whose acquisition value changed by more than "
                   "{tolerance_percent}% since {prev_year}.")
 
@@ -95,7 +96,8 @@ class ValueChanged(PairRule):
             if old_item is None:
                 continue
             if ident in cur_dups or ident in prev_dups:
-                old_items, new_items = _carriers(prev_ids, prev_dups, ident), _carriers(cur_ids, cur_dups, ident)
+                old_items = _carriers(prev_ids, prev_dups, ident)
+                new_items = _carriers(cur_ids, cur_dups, ident)
                 old, new = _known_sum(old_items), _known_sum(new_items)
             else:
                 old_items, new_items = [old_item], [item]
