@@ -135,6 +135,7 @@ def import_command(paths, as_json, as_of) -> None:
     folder = current_app.config["UPLOAD_FOLDER"]
     with new_session() as session:
         params, limits = _params(session), _limits()
+        session.commit()
         for name, data in expand_paths(paths):
             with session.begin():  # one transaction per workbook: all of it or nothing
                 outcome = import_declaration(session, data, name, actor=CLI, params=params, limits=limits,
@@ -296,6 +297,7 @@ def demo_setup_command(declarants, years) -> None:
             click.echo("demo already set up (users exist); logins were printed on first start")
             return
         params, limits = _params(session), _limits()
+        session.commit()
         folder = current_app.config["UPLOAD_FOLDER"]
         with tempfile.TemporaryDirectory() as tmp:
             manifest = generate_province(Path(tmp), declarants=declarants, years=years, seed=7)
