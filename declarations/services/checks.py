@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -50,42 +51,79 @@ class CheckSummary:
 # --- facts from the database ------------------------------------------------------------------------
 
 def load_facts(session: Session, person_ids: Sequence[int]) -> list[PersonFacts]:
-    """The rules' plain input for these people: current declarations with items and variations, roster."""
+    """The rules' plain input for these people: current declarations with items and variations, roster.
+
+    Read with Core statements on the session's connection (no ORM row handling: a province is
+    millions of item rows); a long sorted list of ids is read as one id range and filtered here.
+    """
     if not person_ids:
         return []
     ids = list(person_ids)
-    decl_rows = session.execute(
+    wanted = set(ids)
+    if len(ids) > 50:
+        lo, hi = min(ids), max(ids)
+        who = lambda column: column.between(lo, hi)  # noqa: E731
+    else:
+        who = lambda column: column.in_(ids)  # noqa: E731
+    conn = session.connection()
+    rows = lambda stmt: _raw_rows(conn, stmt)  # noqa: E731
+    current = sa.and_(who(Declaration.person_id), Declaration.is_current.is_(True))
+    decl_rows = rows(
         sa.select(Declaration.id, Declaration.person_id, Declaration.declaration_type, Declaration.year,
                   Declaration.completed_on, Declaration.income_total, Declaration.no_change,
-                  Declaration.has_income_sheet, Declaration.has_variation_sheet)
-        .where(Declaration.person_id.in_(ids), Declaration.is_current.is_(True))).all()
-    decl_ids = [r[0] for r in decl_rows]
+                  Declaration.has_income_sheet, Declaration.has_variation_sheet).where(current))
     items: dict[int, list[ItemFact]] = defaultdict(list)
     variations: dict[int, list[VariationFact]] = defaultdict(list)
-    if decl_ids:
-        for r in session.execute(
+    if decl_rows:
+        for r in rows(
                 sa.select(AssetItem.declaration_id, AssetItem.id, AssetItem.section, AssetItem.name,
                           AssetItem.identifier, AssetItem.value, AssetItem.value_unknown, AssetItem.other_info,
                           AssetItem.country, AssetItem.year_acquired, AssetItem.sheet, AssetItem.row,
                           AssetItem.certificate, AssetItem.address, AssetItem.owner)
-                .where(AssetItem.declaration_id.in_(decl_ids)).order_by(AssetItem.id)):
-            items[r[0]].append(ItemFact(*r[1:]))
-        for r in session.execute(
+                .join(Declaration, Declaration.id == AssetItem.declaration_id).where(current)
+                .order_by(AssetItem.id)):
+            items[r[0]].append(ItemFact(r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9], r[10],
+                                        r[11], r[12], r[13], r[14]))
+        for r in rows(
                 sa.select(VariationRow.declaration_id, VariationRow.section, VariationRow.quantity_change,
                           VariationRow.value_change, VariationRow.explanation, VariationRow.row)
-                .where(VariationRow.declaration_id.in_(decl_ids)).order_by(VariationRow.id)):
-            variations[r[0]].append(VariationFact(*r[1:]))
+                .join(Declaration, Declaration.id == VariationRow.declaration_id).where(current)
+                .order_by(VariationRow.id)):
+            quantity = None if r[2] is None else Decimal(str(r[2]))
+            variations[r[0]].append(VariationFact(r[1], quantity, r[3], r[4], r[5]))
     declarations: dict[int, list[DeclarationFact]] = defaultdict(list)
     for (did, pid, dtype, year, completed, income, no_change, has_income, has_var) in decl_rows:
-        declarations[pid].append(DeclarationFact(did, pid, dtype, year, completed, tuple(items.get(did, ())),
-                                                 int(income or 0), tuple(variations.get(did, ())),
-                                                 bool(no_change), bool(has_income), bool(has_var)))
+        if pid in wanted:
+            declarations[pid].append(DeclarationFact(did, pid, dtype, year, _date(completed),
+                                                     tuple(items.get(did, ())),
+                                                     int(income or 0), tuple(variations.get(did, ())),
+                                                     bool(no_change), bool(has_income), bool(has_var)))
     roster: dict[int, list[RosterFact]] = defaultdict(list)
-    for r in session.execute(
+    for r in rows(
             sa.select(RosterEntry.id, RosterEntry.person_id, RosterEntry.declaration_type, RosterEntry.year,
-                      RosterEntry.event_date).where(RosterEntry.person_id.in_(ids))):
-        roster[r[1]].append(RosterFact(*r))
+                      RosterEntry.event_date).where(who(RosterEntry.person_id))):
+        if r[1] in wanted:
+            roster[r[1]].append(RosterFact(r[0], r[1], r[2], r[3], _date(r[4])))
     return [PersonFacts(pid, tuple(declarations.get(pid, ())), tuple(roster.get(pid, ()))) for pid in ids]
+
+
+def _raw_rows(conn: sa.Connection, stmt) -> list[tuple]:
+    """Run a read-only select straight on the DB-API cursor: plain tuples, no per-row processing.
+
+    Only integer ids and booleans are bound, rendered as literals by the dialect itself.
+    """
+    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _date(value) -> date | None:
+    """SQLite hands dates back as ISO text on a raw cursor; PostgreSQL as dates."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _canonical_ids(session: Session, person_ids: Iterable[int]) -> list[int]:
