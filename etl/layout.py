@@ -178,6 +178,8 @@ FOREIGN_SECTIONS = ("8", "9")
 INCOME_SECTION = "income"          #: the `Tổng thu nhập` row of `Biến động`
 INCOME_SECTION_LABELS = ("Tổng thu nhập", "Tổng thu nhập giữa hai lần kê khai", "Thu nhập")
 NO_CHANGE_TEXT = "Không có biến động"
+NO_CHANGE_TEXTS = (NO_CHANGE_TEXT, "Không biến động", "Không có biến động tài sản",
+                   "Không có biến động tài sản, thu nhập", "Không có biến động về tài sản, thu nhập")
 UNKNOWN_VALUE_TEXT = "Không xác định được giá trị"
 
 # Which sections carry an identifier that follows an item across years (PRODUCT.md, table of Mục).

@@ -48,7 +48,8 @@ def test_accepted_workbook_is_stored_with_exact_values(db, tmp_path):
     person = db.get(Person, declaration.person_id)
     assert person.cccd == "001075012345" and person.name_key == "nguyễn văn an"
     upload = db.get(Upload, outcome.upload_id)
-    assert upload.status == "accepted" and open(upload.stored_path, "rb").read()[:2] == b"PK"
+    with open(upload.stored_path, "rb") as stored:
+        assert upload.status == "accepted" and stored.read()[:2] == b"PK"
     assert db.scalar(sa.select(AuditEntry.action).where(AuditEntry.object_type == "declaration")) == "declaration.import"
 
 
