@@ -123,30 +123,46 @@ def _print_outcome(outcome) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="print the batch report as JSON")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="check date for the re-check (default today)")
-def import_command(paths, as_json, as_of) -> None:
-    """Import declaration workbooks: files, folders or .zip; exit 1 if any was rejected."""
+@click.option("--workers", type=int, help="processes reading workbooks (default: the number of cores)")
+def import_command(paths, as_json, as_of, workers) -> None:
+    """Import declaration workbooks: files, folders or .zip; exit 1 if any was rejected.
+
+    Each workbook is its own transaction (all of it or nothing); the people whose declarations came
+    in are re-checked together at the end of the batch.
+    """
     import json
 
     from declarations.schemas import BatchReportSchema
     from declarations.services.audit import CLI
-    from declarations.services.imports import BatchReport, expand_paths, import_declaration, new_batch_id
+    from declarations.services.checks import check_people
+    from declarations.services.imports import BatchReport, DeclarationStore, expand_paths, new_batch_id
+    from etl.parallel import read_many
 
     report = BatchReport(new_batch_id())
-    folder = current_app.config["UPLOAD_FOLDER"]
+    touched: set[int] = set()
     with new_session() as session:
         params, limits = _params(session), _limits()
+        store = DeclarationStore(session, actor=CLI, params=params, upload_folder=current_app.config["UPLOAD_FOLDER"],
+                                 batch_id=report.batch_id)
         session.commit()
-        for name, data in expand_paths(paths):
+        files = expand_paths(paths)
+        for name, data, result in read_many("declaration", files, workers=workers, **limits.reader_kwargs()):
             with session.begin():  # one transaction per workbook: all of it or nothing
-                outcome = import_declaration(session, data, name, actor=CLI, params=params, limits=limits,
-                                             upload_folder=folder, batch_id=report.batch_id,
-                                             as_of=as_of.date() if as_of else None)
+                outcome = store.store(name, data, result)
             report.outcomes.append(outcome)
+            if outcome.status == "accepted":
+                touched.add(outcome.person_id)
             if not as_json:
                 _print_outcome(outcome)
+        if touched:
+            with session.begin():
+                summary = check_people(session, touched, actor=CLI, params=params,
+                                       as_of=as_of.date() if as_of else None)
     if as_json:
         click.echo(json.dumps(BatchReportSchema().dump(report), ensure_ascii=False, indent=2))
     else:
+        if touched:
+            click.echo(f"re-checked {len(touched)} people: {summary.opened} flags opened, {summary.closed} closed")
         click.echo(f"{len(report.outcomes)} workbook(s): {report.count('accepted')} accepted, "
                    f"{report.count('rejected')} rejected, {report.count('duplicate')} unchanged duplicates")
     raise SystemExit(0 if report.all_accepted else 1)
@@ -346,3 +362,5 @@ def serve_command(host, port, threads) -> None:
     from waitress import serve
 
     serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+
+import declarations.cli_jobs  # noqa: E402,F401  (issue 6: scheduler, run-job, report)

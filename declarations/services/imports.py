@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 from declarations.legal import LegalParams, NoRegime
 from declarations.models import (Agency, AssetItem, Declaration, IncomeRow, Person, Relative, RosterEntry,
                                  Upload, VariationRow)
+from declarations.models._types import utcnow
 from declarations.services import audit
 from declarations.services.audit import Actor
 from declarations.services.people import resolve_person
 from declarations.services.users import get_or_create_agency
 from etl.layout import GENERAL, item_identifier
 from etl.records import CellError, DeclarationRecord, RosterRecord
-from etl.text import label_key
+from etl.text import label_key, name_key, nfc
 
 
 @dataclass(frozen=True)
@@ -121,58 +122,181 @@ def import_declaration(session: Session, data: bytes, filename: str, *, actor: A
                        recheck: bool = True, as_of: date | None = None) -> ImportOutcome:
     """Import one declaration workbook: all of it, or nothing but the upload record and its errors.
 
-    Runs inside a savepoint, so a failure leaves the caller's transaction as it was. `scope_*` limit
-    whose declarations the actor may upload (a declarant: their own; an agency officer: their agencies').
+    The person is re-checked in the same transaction (`recheck`). `scope_*` limit whose declarations
+    the actor may upload (a declarant: their own; an agency officer: their agencies').
     """
     from etl.declaration import read_declaration
 
-    sha = _sha256(data)
-    original = _duplicate_of(session, "declaration", sha)
-    if original is not None:
-        return ImportOutcome(filename, "duplicate", sha, upload_id=original.id)
-    result = read_declaration(data, filename, **limits.reader_kwargs())
-    errors = list(result.errors)
-    record: DeclarationRecord | None = result.records[0] if result.ok and result.records else None
-    regime = None
-    if record is not None:
-        try:
-            regime = params.regime_on(record.completed_on)
-        except NoRegime:
-            errors.append(CellError("no_regime", GENERAL.name, None, None, "Ngày hoàn thành kê khai",
-                                    record.completed_on.strftime("%d/%m/%Y"),
-                                    "Không có quy định pháp luật áp dụng cho ngày hoàn thành kê khai này",
-                                    "No legal regime is in force on this completion date"))
-    if record is not None and not errors:
-        scope_error = _scope_error(session, record, scope_agency_ids, scope_person_id)
-        if scope_error is not None:
-            errors.append(scope_error)
-    if errors or record is None:
-        return _reject(session, kind="declaration", filename=filename, sha=sha, data=data, errors=errors,
-                       truncated=result.errors_truncated, actor=actor, upload_folder=upload_folder,
-                       batch_id=batch_id)
-    with session.begin_nested():
-        upload = Upload(kind="declaration", filename=filename, sha256=sha, size=len(data), status="accepted",
-                        stored_path=_store_bytes(upload_folder, sha, data), error_count=0, batch_id=batch_id,
-                        uploaded_by_id=getattr(actor, "id", None))
-        session.add(upload)
-        person = resolve_person(session, record.identity, record.full_name, record.date_of_birth, actor=actor,
-                                source=f"upload:{filename}")
-        declaration = _store_declaration(session, record, person, upload, regime.code)
-        session.flush()
-        previous = _supersede(session, declaration)
-        audit.record(session, actor=actor, action="declaration.import", object_type="declaration",
-                     object_id=declaration.id,
-                     summary=f"{record.full_name} · {record.declaration_type} {record.year} · v{declaration.version}",
-                     after={"upload_id": upload.id, "filename": filename, "sha256": sha,
-                            "version": declaration.version, "supersedes": previous.id if previous else None,
-                            "total_assets": declaration.total_assets})
-        if recheck:
-            from declarations.services.checks import check_people
+    store = DeclarationStore(session, actor=actor, params=params, upload_folder=upload_folder, batch_id=batch_id,
+                             scope_agency_ids=scope_agency_ids, scope_person_id=scope_person_id)
+    outcome = store.store(filename, data, read_declaration(data, filename, **limits.reader_kwargs()))
+    if recheck and outcome.status == "accepted":
+        from declarations.services.checks import check_people
 
-            check_people(session, [person.id], actor=actor, params=params, as_of=as_of)
-    return ImportOutcome(filename, "accepted", sha, upload_id=upload.id, declaration_id=declaration.id,
-                         person_id=person.id, version=declaration.version,
-                         superseded_id=previous.id if previous else None)
+        check_people(session, [outcome.person_id], actor=actor, params=params, as_of=as_of)
+    return outcome
+
+
+class DeclarationStore:
+    """Stores read declaration workbooks, one savepoint each, with the look-ups a batch shares cached.
+
+    Writes go through Core statements (a province uploads thousands of workbooks at once); the rare
+    cases that need the full logic (a CMND-era record to link, an unknown agency) take the ORM services.
+    """
+
+    def __init__(self, session: Session, *, actor: Actor, params: LegalParams, upload_folder: str | None = None,
+                 batch_id: str | None = None, scope_agency_ids: set[int] | None = None,
+                 scope_person_id: int | None = None) -> None:
+        self.session, self.actor, self.params = session, actor, params
+        self.upload_folder, self.batch_id = upload_folder, batch_id
+        self.scope_agency_ids, self.scope_person_id = scope_agency_ids, scope_person_id
+        self.actor_id = getattr(actor, "id", None)
+        self.actor_name = audit.actor_name(actor)
+        self.agencies: dict[str, int] = dict(session.execute(sa.select(Agency.name_key, Agency.id)).all())
+        self.cmnd_candidates: set[tuple[str, date]] | None = None
+
+    def _person(self, record: DeclarationRecord) -> tuple[int | None, int | None]:
+        """(canonical person id, its agency id) for the identity on the form, or (None, None)."""
+        column = Person.cccd if record.identity.kind == "cccd" else Person.cmnd
+        row = self.session.connection().execute(sa.select(Person.id, Person.canonical_id, Person.agency_id)
+                                                .where(column == record.identity.number)).first()
+        if row is None:
+            return None, None
+        if row[1] is not None:
+            return row[1], self.session.scalar(sa.select(Person.agency_id).where(Person.id == row[1]))
+        return row[0], row[2]
+
+    def _could_link(self, record: DeclarationRecord) -> bool:
+        """A new CCCD person may be a CMND-era record of the same name and birth date."""
+        if record.identity.kind == "cmnd":
+            return True
+        if record.date_of_birth is None:
+            return False
+        if self.cmnd_candidates is None:
+            self.cmnd_candidates = set(self.session.execute(sa.select(Person.name_key, Person.date_of_birth).where(
+                Person.cmnd.is_not(None), Person.cccd.is_(None), Person.canonical_id.is_(None))).all())
+        return (name_key(record.full_name), record.date_of_birth) in self.cmnd_candidates
+
+    def _agency_id(self, record: DeclarationRecord, person_id: int | None) -> int | None:
+        """The agency named on the form, else the one of the person's latest roster line, else a new one."""
+        if record.agency:
+            key = label_key(record.agency)
+            if key in self.agencies:
+                return self.agencies[key]
+        if person_id is not None:
+            agency_id = self.session.scalar(sa.select(RosterEntry.agency_id).where(RosterEntry.person_id == person_id)
+                                            .order_by(RosterEntry.year.desc()).limit(1))
+            if agency_id is not None:
+                return agency_id
+        if record.agency:
+            agency = get_or_create_agency(self.session, record.agency)
+            self.agencies[agency.name_key] = agency.id
+            return agency.id
+        return None
+
+    def store(self, filename: str, data: bytes, result) -> ImportOutcome:
+        """Store one read workbook, or its rejection; flushes, never commits."""
+        session = self.session
+        sha = _sha256(data)
+        original = session.connection().execute(sa.select(Upload.id).where(
+            Upload.kind == "declaration", Upload.sha256 == sha, Upload.status == "accepted").limit(1)).scalar()
+        if original is not None:
+            return ImportOutcome(filename, "duplicate", sha, upload_id=original)
+        errors = list(result.errors)
+        record: DeclarationRecord | None = result.records[0] if result.ok and result.records else None
+        regime = None
+        if record is not None:
+            try:
+                regime = self.params.regime_on(record.completed_on)
+            except NoRegime:
+                errors.append(CellError("no_regime", GENERAL.name, None, None, "Ngày hoàn thành kê khai",
+                                        record.completed_on.strftime("%d/%m/%Y"),
+                                        "Không có quy định pháp luật áp dụng cho ngày hoàn thành kê khai này",
+                                        "No legal regime is in force on this completion date"))
+        if record is not None and not errors:
+            scope_error = _scope_error(session, record, self.scope_agency_ids, self.scope_person_id)
+            if scope_error is not None:
+                errors.append(scope_error)
+        if errors or record is None:
+            return _reject(session, kind="declaration", filename=filename, sha=sha, data=data, errors=errors,
+                           truncated=result.errors_truncated, actor=self.actor, upload_folder=self.upload_folder,
+                           batch_id=self.batch_id)
+        with session.begin_nested():
+            return self._insert(filename, sha, data, record, regime.code)
+
+    def _insert(self, filename: str, sha: str, data: bytes, record: DeclarationRecord,
+                regime_code: str) -> ImportOutcome:
+        session, now = self.session, utcnow()
+        conn = session.connection()
+        upload_id = conn.execute(sa.insert(Upload).returning(Upload.id), [dict(
+            kind="declaration", filename=filename, sha256=sha, size=len(data), status="accepted",
+            stored_path=_store_bytes(self.upload_folder, sha, data), error_count=0, batch_id=self.batch_id,
+            uploaded_by_id=self.actor_id, uploaded_at=now)]).scalar_one()
+        person_id, person_agency = self._person(record)
+        audits = []
+        if person_id is None and self._could_link(record):
+            person_id = resolve_person(session, record.identity, record.full_name, record.date_of_birth,
+                                       actor=self.actor, source=f"upload:{filename}").id
+            self.cmnd_candidates = None
+        agency_id = self._agency_id(record, person_id)
+        if person_id is None:
+            person_id = conn.execute(sa.insert(Person).returning(Person.id), [dict(
+                cccd=record.identity.number, full_name=nfc(record.full_name), name_key=name_key(record.full_name),
+                date_of_birth=record.date_of_birth, position=record.position, agency_id=agency_id,
+                created_at=now)]).scalar_one()
+            audits.append(self._audit(now, "person.create", "person", person_id,
+                                      f"CCCD {record.identity.number}", {"source": f"upload:{filename}"}))
+        elif person_agency is None and agency_id is not None:
+            conn.execute(sa.update(Person).where(Person.id == person_id).values(agency_id=agency_id))
+        previous = conn.execute(sa.select(Declaration.id, Declaration.version).where(
+            Declaration.person_id == person_id, Declaration.declaration_type == record.declaration_type,
+            Declaration.year == record.year, Declaration.is_current.is_(True))).first()
+        if previous is not None:
+            # one current version per person, type and year: release the old one first
+            conn.execute(sa.update(Declaration).where(Declaration.id == previous.id).values(is_current=None))
+        version = previous.version + 1 if previous else 1
+        total = sum(a.value or 0 for a in record.assets)
+        declaration_id = conn.execute(sa.insert(Declaration).returning(Declaration.id), [dict(
+            person_id=person_id, agency_id=agency_id, declaration_type=record.declaration_type, year=record.year,
+            completed_on=record.completed_on, received_at=now, regime_code=regime_code, version=version,
+            supersedes_id=previous.id if previous else None, is_current=True, upload_id=upload_id,
+            full_name=record.full_name, date_of_birth=record.date_of_birth, id_number=record.identity.number,
+            position=record.position, agency_name=record.agency, residence=record.residence,
+            no_change=record.no_change, has_income_sheet=record.has_income_sheet,
+            has_variation_sheet=record.has_variation_sheet, total_assets=total,
+            income_total=sum(i.amount for i in record.incomes))]).scalar_one()
+        if record.assets:
+            conn.execute(sa.insert(AssetItem), [dict(
+                declaration_id=declaration_id, section=a.section, owner=a.owner, name=a.name, address=a.address,
+                area=a.area, quantity=a.quantity, certificate=a.certificate,
+                identifier=item_identifier(a.section, a.certificate, a.address), year_acquired=a.year_acquired,
+                value=a.value, value_unknown=a.value_unknown, country=a.country, other_info=a.other_info,
+                sheet=a.sheet, row=a.row) for a in record.assets])
+        if record.relatives:
+            conn.execute(sa.insert(Relative), [dict(
+                declaration_id=declaration_id, relation=r.relation, full_name=r.full_name,
+                date_of_birth=r.date_of_birth, id_number=r.identity.number if r.identity else None,
+                occupation=r.occupation, workplace=r.workplace, residence=r.residence, row=r.row)
+                for r in record.relatives])
+        if record.incomes:
+            conn.execute(sa.insert(IncomeRow), [dict(declaration_id=declaration_id, earner=i.earner, amount=i.amount,
+                                                     note=i.note, row=i.row) for i in record.incomes])
+        if record.variations:
+            conn.execute(sa.insert(VariationRow), [dict(
+                declaration_id=declaration_id, section=v.section, quantity_change=v.quantity_change,
+                value_change=v.value_change, explanation=v.explanation, row=v.row) for v in record.variations])
+        audits.append(self._audit(
+            now, "declaration.import", "declaration", declaration_id,
+            f"{record.full_name} · {record.declaration_type} {record.year} · v{version}",
+            {"upload_id": upload_id, "filename": filename, "sha256": sha, "version": version,
+             "supersedes": previous.id if previous else None, "total_assets": total}))
+        audit.record_many(session, audits)
+        return ImportOutcome(filename, "accepted", sha, upload_id=upload_id, declaration_id=declaration_id,
+                             person_id=person_id, version=version, superseded_id=previous.id if previous else None)
+
+    def _audit(self, now, action, object_type, object_id, summary, after) -> dict:
+        return dict(at=now, actor_id=self.actor_id, actor_name=self.actor_name, action=action,
+                    object_type=object_type, object_id=str(object_id), summary=summary, before=None, after=after)
 
 
 def _scope_error(session: Session, record: DeclarationRecord, agency_ids: set[int] | None,
@@ -212,61 +336,6 @@ def _agency_for(session: Session, record: DeclarationRecord, *, create: bool = T
     if create and record.agency:
         return get_or_create_agency(session, record.agency)
     return None
-
-
-def _store_declaration(session: Session, record: DeclarationRecord, person: Person, upload: Upload,
-                       regime_code: str) -> Declaration:
-    agency = _agency_for(session, record)
-    items = [
-        AssetItem(section=a.section, owner=a.owner, name=a.name, address=a.address, area=a.area,
-                  quantity=a.quantity, certificate=a.certificate,
-                  identifier=item_identifier(a.section, a.certificate, a.address), year_acquired=a.year_acquired,
-                  value=a.value, value_unknown=a.value_unknown, country=a.country, other_info=a.other_info,
-                  sheet=a.sheet, row=a.row)
-        for a in record.assets
-    ]
-    declaration = Declaration(
-        person_id=person.id, agency_id=agency.id if agency else None, declaration_type=record.declaration_type,
-        year=record.year, completed_on=record.completed_on, regime_code=regime_code, version=1, is_current=None,
-        upload_id=upload.id, full_name=record.full_name, date_of_birth=record.date_of_birth,
-        id_number=record.identity.number, position=record.position, agency_name=record.agency,
-        residence=record.residence, no_change=record.no_change, has_income_sheet=record.has_income_sheet,
-        has_variation_sheet=record.has_variation_sheet,
-        total_assets=sum(a.value or 0 for a in record.assets),
-        income_total=sum(i.amount for i in record.incomes),
-        items=items,
-        relatives=[Relative(relation=r.relation, full_name=r.full_name, date_of_birth=r.date_of_birth,
-                            id_number=r.identity.number if r.identity else None, occupation=r.occupation,
-                            workplace=r.workplace, residence=r.residence, row=r.row) for r in record.relatives],
-        incomes=[IncomeRow(earner=i.earner, amount=i.amount, note=i.note, row=i.row) for i in record.incomes],
-        variations=[VariationRow(section=v.section, quantity_change=v.quantity_change, value_change=v.value_change,
-                                 explanation=v.explanation, row=v.row) for v in record.variations],
-    )
-    if person.agency_id is None and agency is not None:
-        person.agency_id = agency.id
-    if record.position and not person.position:
-        person.position = record.position
-    session.add(declaration)
-    return declaration
-
-
-def _supersede(session: Session, declaration: Declaration) -> Declaration | None:
-    """Make `declaration` the current version; the one it replaces stays in the history.
-
-    The new row is stored with `is_current` NULL, so the unique constraint (one current version per
-    person, type and year) holds at every flush.
-    """
-    previous = session.scalar(sa.select(Declaration).where(
-        Declaration.person_id == declaration.person_id, Declaration.declaration_type == declaration.declaration_type,
-        Declaration.year == declaration.year, Declaration.is_current.is_(True), Declaration.id != declaration.id))
-    if previous is not None:
-        previous.is_current = None
-        session.flush()
-        declaration.version = previous.version + 1
-        declaration.supersedes_id = previous.id
-    declaration.is_current = True
-    session.flush()
-    return previous
 
 
 def import_roster(session: Session, data: bytes, filename: str, *, actor: Actor, limits: Limits = Limits(),
@@ -351,11 +420,9 @@ def _store_roster(session: Session, records: list[RosterRecord], upload: Upload,
             created += 1
         else:
             bulk.append(dict(cccd=rec.identity.number, full_name=rec.full_name,
-                             name_key=_name_key(rec.full_name), date_of_birth=rec.date_of_birth,
+                             name_key=name_key(rec.full_name), date_of_birth=rec.date_of_birth,
                              agency_id=agencies[label_key(rec.agency)], position=rec.position))
     if bulk:
-        from declarations.models._types import utcnow
-
         now = utcnow()
         for row in bulk:
             row["created_at"] = now
@@ -383,8 +450,6 @@ def _store_roster(session: Session, records: list[RosterRecord], upload: Upload,
         else:
             inserts[key] = dict(person_id=pid, declaration_type=rec.declaration_type, year=rec.year, **values)
     if inserts:
-        from declarations.models._types import utcnow
-
         now = utcnow()
         session.execute(sa.insert(RosterEntry), [dict(v, created_at=now) for v in inserts.values()])
     session.flush()
@@ -392,18 +457,12 @@ def _store_roster(session: Session, records: list[RosterRecord], upload: Upload,
             "rows": len(records)}
 
 
-def _name_key(name: str) -> str:
-    from etl.text import name_key
-
-    return name_key(name)
-
-
 def _may_link(session: Session, rec: RosterRecord) -> bool:
     """A new CCCD person might be an existing CMND record of the same name and birth date."""
     if rec.date_of_birth is None:
         return False
     return session.scalar(sa.select(Person.id).where(
-        Person.cmnd.is_not(None), Person.cccd.is_(None), Person.name_key == _name_key(rec.full_name),
+        Person.cmnd.is_not(None), Person.cccd.is_(None), Person.name_key == name_key(rec.full_name),
         Person.date_of_birth == rec.date_of_birth).limit(1)) is not None
 
 
