@@ -78,7 +78,7 @@ def main() -> None:
         demo = tmp / "demo"
         start = time.perf_counter()
         # about one declaration per declarant and year, plus corrections and supplementary ones
-        manifest = generate_province(demo, declarants=max(1, args.workbooks // 4), years=4, seed=11)
+        manifest = generate_province(demo, declarants=max(1, round(args.workbooks * 0.3)), years=4, seed=11)
         declarations = tmp / "declarations"
         declarations.mkdir()
         roster_files = []

@@ -51,4 +51,4 @@ def record_many(session: Session, rows: list[dict]) -> None:
     if rows:
         import sqlalchemy as sa
 
-        session.execute(sa.insert(AuditEntry), rows)
+        session.connection().execute(sa.insert(AuditEntry), rows)

@@ -137,6 +137,29 @@ def import_declaration(session: Session, data: bytes, filename: str, *, actor: A
     return outcome
 
 
+# Statements built once and reused with bound values: building SQL expressions per workbook cost
+# more than running them.
+_P = sa.bindparam
+_DUPLICATE = sa.select(Upload.id).where(Upload.kind == "declaration", Upload.sha256 == _P("sha"),
+                                        Upload.status == "accepted").limit(1)
+_PERSON_BY = {
+    "cccd": sa.select(Person.id, Person.canonical_id, Person.agency_id).where(Person.cccd == _P("number")),
+    "cmnd": sa.select(Person.id, Person.canonical_id, Person.agency_id).where(Person.cmnd == _P("number")),
+}
+_PERSON_AGENCY = sa.select(Person.agency_id).where(Person.id == _P("pid"))
+_ROSTER_AGENCY = (sa.select(RosterEntry.agency_id).where(RosterEntry.person_id == _P("pid"))
+                  .order_by(RosterEntry.year.desc()).limit(1))
+_SET_PERSON_AGENCY = sa.update(Person).where(Person.id == _P("pid")).values(agency_id=_P("agency_id"))
+_CURRENT = sa.select(Declaration.id, Declaration.version).where(
+    Declaration.person_id == _P("pid"), Declaration.declaration_type == _P("dtype"), Declaration.year == _P("year"),
+    Declaration.is_current.is_(True))
+_RELEASE = sa.update(Declaration).where(Declaration.id == _P("did")).values(is_current=None)
+_INSERT_UPLOAD = sa.insert(Upload).returning(Upload.id)
+_INSERT_PERSON = sa.insert(Person).returning(Person.id)
+_INSERT_DECLARATION = sa.insert(Declaration).returning(Declaration.id)
+
+
+
 class DeclarationStore:
     """Stores read declaration workbooks, one savepoint each, with the look-ups a batch shares cached.
 
@@ -155,15 +178,15 @@ class DeclarationStore:
         self.agencies: dict[str, int] = dict(session.execute(sa.select(Agency.name_key, Agency.id)).all())
         self.cmnd_candidates: set[tuple[str, date]] | None = None
 
+
     def _person(self, record: DeclarationRecord) -> tuple[int | None, int | None]:
         """(canonical person id, its agency id) for the identity on the form, or (None, None)."""
-        column = Person.cccd if record.identity.kind == "cccd" else Person.cmnd
-        row = self.session.connection().execute(sa.select(Person.id, Person.canonical_id, Person.agency_id)
-                                                .where(column == record.identity.number)).first()
+        conn = self.session.connection()
+        row = conn.execute(_PERSON_BY[record.identity.kind], {"number": record.identity.number}).first()
         if row is None:
             return None, None
         if row[1] is not None:
-            return row[1], self.session.scalar(sa.select(Person.agency_id).where(Person.id == row[1]))
+            return row[1], conn.execute(_PERSON_AGENCY, {"pid": row[1]}).scalar()
         return row[0], row[2]
 
     def _could_link(self, record: DeclarationRecord) -> bool:
@@ -184,8 +207,7 @@ class DeclarationStore:
             if key in self.agencies:
                 return self.agencies[key]
         if person_id is not None:
-            agency_id = self.session.scalar(sa.select(RosterEntry.agency_id).where(RosterEntry.person_id == person_id)
-                                            .order_by(RosterEntry.year.desc()).limit(1))
+            agency_id = self.session.connection().execute(_ROSTER_AGENCY, {"pid": person_id}).scalar()
             if agency_id is not None:
                 return agency_id
         if record.agency:
@@ -198,8 +220,7 @@ class DeclarationStore:
         """Store one read workbook, or its rejection; flushes, never commits."""
         session = self.session
         sha = _sha256(data)
-        original = session.connection().execute(sa.select(Upload.id).where(
-            Upload.kind == "declaration", Upload.sha256 == sha, Upload.status == "accepted").limit(1)).scalar()
+        original = session.connection().execute(_DUPLICATE, {"sha": sha}).scalar()
         if original is not None:
             return ImportOutcome(filename, "duplicate", sha, upload_id=original)
         errors = list(result.errors)
@@ -228,7 +249,7 @@ class DeclarationStore:
                 regime_code: str) -> ImportOutcome:
         session, now = self.session, utcnow()
         conn = session.connection()
-        upload_id = conn.execute(sa.insert(Upload).returning(Upload.id), [dict(
+        upload_id = conn.execute(_INSERT_UPLOAD, [dict(
             kind="declaration", filename=filename, sha256=sha, size=len(data), status="accepted",
             stored_path=_store_bytes(self.upload_folder, sha, data), error_count=0, batch_id=self.batch_id,
             uploaded_by_id=self.actor_id, uploaded_at=now)]).scalar_one()
@@ -240,23 +261,22 @@ class DeclarationStore:
             self.cmnd_candidates = None
         agency_id = self._agency_id(record, person_id)
         if person_id is None:
-            person_id = conn.execute(sa.insert(Person).returning(Person.id), [dict(
+            person_id = conn.execute(_INSERT_PERSON, [dict(
                 cccd=record.identity.number, full_name=nfc(record.full_name), name_key=name_key(record.full_name),
                 date_of_birth=record.date_of_birth, position=record.position, agency_id=agency_id,
                 created_at=now)]).scalar_one()
             audits.append(self._audit(now, "person.create", "person", person_id,
                                       f"CCCD {record.identity.number}", {"source": f"upload:{filename}"}))
         elif person_agency is None and agency_id is not None:
-            conn.execute(sa.update(Person).where(Person.id == person_id).values(agency_id=agency_id))
-        previous = conn.execute(sa.select(Declaration.id, Declaration.version).where(
-            Declaration.person_id == person_id, Declaration.declaration_type == record.declaration_type,
-            Declaration.year == record.year, Declaration.is_current.is_(True))).first()
+            conn.execute(_SET_PERSON_AGENCY, {"pid": person_id, "agency_id": agency_id})
+        previous = conn.execute(_CURRENT, {"pid": person_id, "dtype": record.declaration_type,
+                                           "year": record.year}).first()
         if previous is not None:
             # one current version per person, type and year: release the old one first
-            conn.execute(sa.update(Declaration).where(Declaration.id == previous.id).values(is_current=None))
+            conn.execute(_RELEASE, {"did": previous.id})
         version = previous.version + 1 if previous else 1
         total = sum(a.value or 0 for a in record.assets)
-        declaration_id = conn.execute(sa.insert(Declaration).returning(Declaration.id), [dict(
+        declaration_id = conn.execute(_INSERT_DECLARATION, [dict(
             person_id=person_id, agency_id=agency_id, declaration_type=record.declaration_type, year=record.year,
             completed_on=record.completed_on, received_at=now, regime_code=regime_code, version=version,
             supersedes_id=previous.id if previous else None, is_current=True, upload_id=upload_id,
@@ -409,9 +429,11 @@ def _store_roster(session: Session, records: list[RosterRecord], upload: Upload,
         if target.date_of_birth is None and rec.date_of_birth:
             target.date_of_birth = rec.date_of_birth
     # New people whose identity could link to an existing record go one by one (rare); the rest in bulk.
+    linkable = set(session.execute(sa.select(Person.name_key, Person.date_of_birth).where(
+        Person.cmnd.is_not(None), Person.cccd.is_(None), Person.canonical_id.is_(None))).all())
     bulk: list[dict] = []
     for ident, rec in new_people.items():
-        if ident[0] == "cmnd" or _may_link(session, rec):
+        if ident[0] == "cmnd" or (name_key(rec.full_name), rec.date_of_birth) in linkable:
             person = resolve_person(session, rec.identity, rec.full_name, rec.date_of_birth, actor=actor,
                                     source=f"roster:{filename}")
             person.agency_id = agencies[label_key(rec.agency)]
@@ -455,15 +477,6 @@ def _store_roster(session: Session, records: list[RosterRecord], upload: Upload,
     session.flush()
     return {"people_created": created, "entries_created": len(inserts), "entries_updated": updated,
             "rows": len(records)}
-
-
-def _may_link(session: Session, rec: RosterRecord) -> bool:
-    """A new CCCD person might be an existing CMND record of the same name and birth date."""
-    if rec.date_of_birth is None:
-        return False
-    return session.scalar(sa.select(Person.id).where(
-        Person.cmnd.is_not(None), Person.cccd.is_(None), Person.name_key == name_key(rec.full_name),
-        Person.date_of_birth == rec.date_of_birth).limit(1)) is not None
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
