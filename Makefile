@@ -27,12 +27,14 @@ instance/config.py:
 	printf '# Written by `make run` on first start. Keep out of git.\nSECRET_KEY = "%s"\n' \
 	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > $@
 
-## make run: install, create or upgrade the database, load the demo province, serve on :5000
+## make run: install, create or upgrade the database, load the demo province, serve on :5000 and run the scheduler
 run: $(VENV)/.installed instance/config.py
 	$(BIN)/declarations init-db
 	$(BIN)/declarations demo-setup
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/declarations serve --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT), scheduler beside it  (Ctrl-C to stop both)"
+	$(BIN)/declarations scheduler & sched=$$!; \
+	  trap 'kill $$sched 2>/dev/null; wait $$sched 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/declarations serve --host $(HOST) --port $(PORT)
 
 ## make test: install the test extras (and Debian's chromium for browser tests), run the whole suite
 test: $(VENV)/.installed-test chromium
