@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import ASSET_HEADER
+from tests.etl.conftest import ASSET_HEADER
 
 from etl.declaration import read_declaration
 from etl.records import Identity
@@ -193,7 +193,7 @@ def test_general_sheet_labels_anywhere_merged_enumerated_and_inline(xlsx):
         [None, "Ngày sinh", "30/04/1975", "Số định danh cá nhân", "001075012345"],
         [None, "Cơ quan, đơn vị công tác", None, None, "Sở Tài chính"],
     ]
-    from conftest import DECLARATION
+    from tests.etl.conftest import DECLARATION
     sheets = dict(DECLARATION, **{"Thông tin chung": general})
     record = read_ok(xlsx(sheets, merged={"Thông tin chung": ["B2:C2", "A1:E1"]}))
     assert (record.declaration_type, record.year, record.completed_on) == ("annual", 2024, date(2024, 12, 20))

@@ -6,7 +6,7 @@ import time
 from datetime import date
 
 import xlsxwriter
-from conftest import ROSTER_HEADER
+from tests.etl.conftest import ROSTER_HEADER
 
 from etl.records import Identity
 from etl.roster import read_roster

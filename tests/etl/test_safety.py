@@ -7,7 +7,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import DECLARATION, rezip, write_xlsx
+from tests.etl.conftest import DECLARATION, rezip, write_xlsx
 
 from etl.declaration import read_declaration
 from etl.roster import read_roster
