@@ -161,3 +161,124 @@ def _no_network(monkeypatch):
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+# --- issue 6: a demo province in the database, a real SMTP server on 127.0.0.1 ------------------------
+
+@pytest.fixture
+def demo_province(app, tmp_path):
+    """Factory: demo_province(declarants=40, years=2, last_year=2025, seed=5) writes etl.demo's synthetic
+    province as workbook files and imports it through the services (rosters, then declarations, no
+    checks run); returns the manifest."""
+    from declarations.db import new_session
+    from declarations.services.audit import SYSTEM
+    from declarations.services.imports import import_declaration, import_roster
+    from declarations.services.legal import load_params
+    from etl.demo.generator import generate_province
+
+    def make(*, declarants: int = 40, years: int = 2, last_year: int = 2025, seed: int = 5):
+        out = tmp_path / f"province-{seed}"
+        manifest = generate_province(out, declarants=declarants, years=years, seed=seed, last_year=last_year)
+        with app.app_context(), new_session() as s:
+            with s.begin():
+                params = load_params(s)
+            for name in manifest.roster_files:
+                with s.begin():
+                    outcome = import_roster(s, (out / name).read_bytes(), name, actor=SYSTEM)
+                assert outcome.status == "accepted", (name, outcome.errors[:3])
+            for name in manifest.declaration_files:
+                with s.begin():
+                    outcome = import_declaration(s, (out / name).read_bytes(), name, actor=SYSTEM, params=params,
+                                                 recheck=False)
+                assert outcome.status == "accepted", (name, outcome.errors[:3])
+        return manifest
+
+    return make
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port; `.messages` holds what it received."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            message = message_from_bytes(envelope.original_content, policy=policy.default)
+            self.messages.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from,
+                                  "subject": str(message["Subject"]), "body": message.get_content()})
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.host, inbox.port = "127.0.0.1", port
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def small_province(app):
+    """Factory: two agencies, people on the 2025 annual roster with e-mail addresses; `declared` names have
+    filed. Returns {name: {"person", "entry", "agency"}}."""
+    from datetime import date
+
+    from declarations.db import new_session
+    from declarations.models import Agency, Declaration, Person, RosterEntry
+
+    def make(names=("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"), *,
+             declared=("Trần Thị Bình",), year: int = 2025, emails: bool = True) -> dict:
+        with app.app_context(), new_session() as s, s.begin():
+            agencies = [Agency(name="Sở Tài chính", name_key="sotaichinh"), Agency(name="Sở Y tế", name_key="soyte")]
+            s.add_all(agencies)
+            s.flush()
+            ids = {}
+            for n, name in enumerate(names):
+                agency = agencies[n % 2]
+                person = Person(cccd=f"0010{n:08d}", full_name=name, name_key=name.casefold(),
+                                date_of_birth=date(1970 + n, 1, 1 + n), agency_id=agency.id, position="Chuyên viên",
+                                email=f"person{n}@example.test" if emails else None)
+                s.add(person)
+                s.flush()
+                entry = RosterEntry(person_id=person.id, agency_id=agency.id, position="Chuyên viên",
+                                    declaration_type="annual", year=year)
+                s.add(entry)
+                if name in declared:
+                    s.add(Declaration(person_id=person.id, agency_id=agency.id, declaration_type="annual", year=year,
+                                      completed_on=date(year, 11, 20), regime_code="L36_2018", is_current=True,
+                                      full_name=name, id_number=person.cccd, agency_name=agency.name))
+                s.flush()
+                ids[name] = {"person": person.id, "entry": entry.id, "agency": agency.id}
+            return ids
+
+    return make
+
+
+@pytest.fixture
+def make_scheduler(app):
+    """Factory: make_scheduler(now, holder=None) -> (JobScheduler, Clock), with an injected clock
+    (tests.scheduler.clock), dispatching inline through step(now): no thread runs jobs, nothing sleeps.
+    Every scheduler made is shut down after the test."""
+    from declarations.scheduler import JobScheduler
+    from tests.scheduler.clock import Clock
+
+    made = []
+
+    def make(now, *, holder: str | None = None):
+        clock = Clock(now)
+        scheduler = JobScheduler(app, clock=clock, holder=holder, background=False)
+        made.append(scheduler)
+        return scheduler, clock
+
+    yield make
+    for scheduler in made:
+        scheduler.shutdown()

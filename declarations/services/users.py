@@ -101,3 +101,53 @@ def authenticate(session: Session, username: str, password: str, *, max_failures
     user.last_login_at = now
     audit.record(session, actor=user, action="user.login", object_type="user", object_id=user.id)
     return user
+
+
+def set_user_agencies(session: Session, user: User, agency_ids: list[int], *, actor: Actor) -> User:
+    """Scope an agency officer or an inspector to these agencies (the chief inspector's assignment), audited."""
+    if user.role not in ("agency_officer", "inspector"):
+        raise UserError("only agency officers and inspectors are scoped to agencies")
+    agencies = list(session.scalars(sa.select(Agency).where(Agency.id.in_(agency_ids)).order_by(Agency.name)))
+    if len(agencies) != len(set(agency_ids)):
+        raise UserError("unknown agency")
+    if user.role == "agency_officer" and not agencies:
+        raise UserError("an agency officer needs at least one agency")
+    before = sorted(a.name for a in user.agencies)
+    user.agencies = agencies
+    session.flush()
+    audit.record(session, actor=actor, action="user.scope", object_type="user", object_id=user.id,
+                 summary=user.username, before={"agencies": before}, after={"agencies": [a.name for a in agencies]})
+    return user
+
+
+def update_user(session: Session, user: User, *, actor: Actor, role: str | None = None,
+                full_name: str | None = None, email: str | None = None, active: bool | None = None,
+                password: str | None = None) -> User:
+    """Change a user's role, name, e-mail, active flag or password, audited (the password is never logged)."""
+    before = {"role": user.role, "full_name": user.full_name, "email": user.email, "active": user.active}
+    if role is not None and role not in ROLES:
+        raise UserError(f"unknown role {role!r}")
+    if role is not None and role != user.role:
+        if role == "declarant" and user.person_id is None:
+            raise UserError("a declarant is tied to a person: create a new declarant user with a CCCD")
+        if role == "agency_officer" and not user.agencies:
+            raise UserError("an agency officer needs at least one agency")
+        if role not in ("agency_officer", "inspector"):
+            user.agencies = []
+        user.role = role
+    if full_name is not None:
+        user.full_name = full_name or None
+    if email is not None:
+        user.email = email or None
+    if active is not None:
+        user.active = active
+    if password:
+        if len(password) < 8:
+            raise UserError("password must have at least 8 characters")
+        user.password_hash = generate_password_hash(password)
+    session.flush()
+    after = {"role": user.role, "full_name": user.full_name, "email": user.email, "active": user.active}
+    audit.record(session, actor=actor, action="user.update", object_type="user", object_id=user.id,
+                 summary=user.username + (" (password reset)" if password else ""),
+                 before=before, after=after)
+    return user
