@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from declarations.legal import DEFAULT_WEIGHTS, LegalParams
 from declarations.models import (CASE_STATES, Agency, Case, Declaration, ExplanationRequest, Flag, Person,
                                  RosterEntry)
+from declarations.services.completeness import obligations
 from declarations.services.reminders import reminder_history
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -170,9 +171,9 @@ def annual_report(session: Session, year: int, *, agency_ids: set[int] | None = 
         sa.select(RosterEntry.id, RosterEntry.person_id, RosterEntry.agency_id, RosterEntry.declaration_type,
                   RosterEntry.year, RosterEntry.event_date, RosterEntry.position, RosterEntry.note)
         .where(RosterEntry.year == year, scoped(RosterEntry.agency_id)).order_by(RosterEntry.id)).all()
-    declared = {(pid, dtype): completed for pid, dtype, completed in session.execute(
-        sa.select(Declaration.person_id, Declaration.declaration_type, Declaration.completed_on)
-        .where(Declaration.year == year, Declaration.is_current.is_(True)))}
+    # One place classifies an obligation as on time, late, missing or not yet due (services.completeness).
+    status = {o.roster_entry_id: o.status for o in obligations(session, year, params=params, as_of=as_of,
+                                                               agency_ids=agency_ids)}
     history = reminder_history(session, [e.id for e in entries])
     marked = {rid: at for rid, at in session.execute(
         sa.select(Flag.roster_entry_id, Flag.escalation_marked_at).where(
@@ -182,15 +183,12 @@ def annual_report(session: Session, year: int, *, agency_ids: set[int] | None = 
     for entry in entries:
         f = fig(entry.agency_id)
         f.obliged += 1
-        completed = declared.get((entry.person_id, entry.declaration_type))
         reminders = history.get(entry.id, {})
-        if completed is not None:
+        if status[entry.id] in ("on_time", "late"):
             f.declared += 1
-            due = _due(params, entry)
-            if due is not None and params.is_late(completed, due):
-                f.late += 1
-            else:
-                f.on_time += 1
+            setattr(f, status[entry.id], getattr(f, status[entry.id]) + 1)
+            continue
+        if status[entry.id] == "pending":  # not yet due on the report date: neither declared nor missing
             continue
         f.missing += 1
         if 1 in reminders and 2 in reminders:
