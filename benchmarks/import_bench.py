@@ -105,6 +105,8 @@ def main() -> None:
             subprocess.run([cli, "import-roster", str(path)], env=env, check=True, capture_output=True)
         seconds, peak, out = _measure([cli, "import", str(declarations)], env)
         summary = out.strip().splitlines()[-1]
+        if f"{n} accepted" not in summary:
+            raise SystemExit(f"the import did not accept every workbook:\n{out[-3000:]}")
         results["import"] = (seconds, peak)
 
         floor = results["calamine"][0]

@@ -143,17 +143,18 @@ def import_command(paths, as_json, as_of, workers) -> None:
     with new_session() as session:
         params, limits = _params(session), _limits()
         store = DeclarationStore(session, actor=CLI, params=params, upload_folder=current_app.config["UPLOAD_FOLDER"],
-                                 batch_id=report.batch_id)
+                                 batch_id=report.batch_id, background_writes=True)
         session.commit()
         files = expand_paths(paths)
-        for name, data, result in read_many("declaration", files, workers=workers, **limits.reader_kwargs()):
-            with session.begin():  # one transaction per workbook: all of it or nothing
-                outcome = store.store(name, data, result)
-            report.outcomes.append(outcome)
-            if outcome.status == "accepted":
-                touched.add(outcome.person_id)
-            if not as_json:
-                _print_outcome(outcome)
+        with store:
+            for name, data, result in read_many("declaration", files, workers=workers, **limits.reader_kwargs()):
+                with session.begin():  # one transaction per workbook: all of it or nothing
+                    outcome = store.store(name, data, result, savepoint=False)
+                report.outcomes.append(outcome)
+                if outcome.status == "accepted":
+                    touched.add(outcome.person_id)
+                if not as_json:
+                    _print_outcome(outcome)
         if touched:
             with session.begin():
                 summary = check_people(session, touched, actor=CLI, params=params,

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import uuid
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -79,17 +81,26 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _stored_path(folder: str | None, sha: str) -> str | None:
+    """Where the original bytes live: content-addressed, so the path is known before they are written."""
+    return str(Path(folder) / sha[:2] / f"{sha}.xlsx") if folder else None
+
+
+def _write_bytes(path: str | None, data: bytes) -> None:
+    if path is None or os.path.exists(path):
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.part"
+    with open(tmp, "wb") as stream:
+        stream.write(data)
+    os.replace(tmp, path)
+
+
 def _store_bytes(folder: str | None, sha: str, data: bytes) -> str | None:
-    """Keep the original file, content-addressed (a rolled-back import leaves at most a harmless copy)."""
-    if not folder:
-        return None
-    path = Path(folder) / sha[:2] / f"{sha}.xlsx"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return str(path)
+    """Keep the original file (a rolled-back import leaves at most a harmless, content-addressed copy)."""
+    path = _stored_path(folder, sha)
+    _write_bytes(path, data)
+    return path
 
 
 def _errors_json(errors: list[CellError]) -> list[dict]:
@@ -169,7 +180,7 @@ class DeclarationStore:
 
     def __init__(self, session: Session, *, actor: Actor, params: LegalParams, upload_folder: str | None = None,
                  batch_id: str | None = None, scope_agency_ids: set[int] | None = None,
-                 scope_person_id: int | None = None) -> None:
+                 scope_person_id: int | None = None, background_writes: bool = False) -> None:
         self.session, self.actor, self.params = session, actor, params
         self.upload_folder, self.batch_id = upload_folder, batch_id
         self.scope_agency_ids, self.scope_person_id = scope_agency_ids, scope_person_id
@@ -177,6 +188,32 @@ class DeclarationStore:
         self.actor_name = audit.actor_name(actor)
         self.agencies: dict[str, int] = dict(session.execute(sa.select(Agency.name_key, Agency.id)).all())
         self.cmnd_candidates: set[tuple[str, date]] | None = None
+        #: a batch writes the original files on a thread while the next workbook is stored
+        self._writer = ThreadPoolExecutor(max_workers=2) if background_writes else None
+        self._pending: list[Future] = []
+
+    def close(self) -> None:
+        """Wait for the original files still being written; raise if one could not be."""
+        if self._writer is not None:
+            for future in self._pending:
+                future.result()
+            self._pending.clear()
+            self._writer.shutdown()
+            self._writer = None
+
+    def __enter__(self) -> "DeclarationStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _keep_original(self, sha: str, data: bytes) -> str | None:
+        path = _stored_path(self.upload_folder, sha)
+        if self._writer is None:
+            _write_bytes(path, data)
+        else:
+            self._pending.append(self._writer.submit(_write_bytes, path, data))
+        return path
 
 
     def _person(self, record: DeclarationRecord) -> tuple[int | None, int | None]:
@@ -216,8 +253,12 @@ class DeclarationStore:
             return agency.id
         return None
 
-    def store(self, filename: str, data: bytes, result) -> ImportOutcome:
-        """Store one read workbook, or its rejection; flushes, never commits."""
+    def store(self, filename: str, data: bytes, result, *, savepoint: bool = True) -> ImportOutcome:
+        """Store one read workbook, or its rejection; flushes, never commits.
+
+        Inside a larger transaction (a web batch) the workbook gets a savepoint of its own; a caller
+        that gives each workbook its own transaction may pass `savepoint=False`.
+        """
         session = self.session
         sha = _sha256(data)
         original = session.connection().execute(_DUPLICATE, {"sha": sha}).scalar()
@@ -242,6 +283,8 @@ class DeclarationStore:
             return _reject(session, kind="declaration", filename=filename, sha=sha, data=data, errors=errors,
                            truncated=result.errors_truncated, actor=self.actor, upload_folder=self.upload_folder,
                            batch_id=self.batch_id)
+        if not savepoint:
+            return self._insert(filename, sha, data, record, regime.code)
         with session.begin_nested():
             return self._insert(filename, sha, data, record, regime.code)
 
@@ -251,7 +294,7 @@ class DeclarationStore:
         conn = session.connection()
         upload_id = conn.execute(_INSERT_UPLOAD, [dict(
             kind="declaration", filename=filename, sha256=sha, size=len(data), status="accepted",
-            stored_path=_store_bytes(self.upload_folder, sha, data), error_count=0, batch_id=self.batch_id,
+            stored_path=self._keep_original(sha, data), error_count=0, batch_id=self.batch_id,
             uploaded_by_id=self.actor_id, uploaded_at=now)]).scalar_one()
         person_id, person_agency = self._person(record)
         audits = []
