@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from declarations.legal import LegalParams, NoRegime
-from declarations.models import (Agency, AssetItem, Declaration, IncomeRow, Person, Relative, RosterEntry,
-                                 Upload, VariationRow)
+from declarations.models import (Agency, AssetItem, AuditEntry, Declaration, IncomeRow, Person, Relative,
+                                 RosterEntry, Upload, VariationRow)
 from declarations.models._types import utcnow
 from declarations.services import audit
 from declarations.services.audit import Actor
@@ -168,6 +168,20 @@ _RELEASE = sa.update(Declaration).where(Declaration.id == _P("did")).values(is_c
 _INSERT_UPLOAD = sa.insert(Upload).returning(Upload.id)
 _INSERT_PERSON = sa.insert(Person).returning(Person.id)
 _INSERT_DECLARATION = sa.insert(Declaration).returning(Declaration.id)
+_UPLOAD_KEYS = ["kind", "filename", "sha256", "size", "status", "stored_path", "error_count", "batch_id",
+                "uploaded_by_id", "uploaded_at"]
+_PERSON_KEYS = ["cccd", "full_name", "name_key", "date_of_birth", "position", "agency_id", "created_at"]
+_DECLARATION_KEYS = ["person_id", "agency_id", "declaration_type", "year", "completed_on", "received_at",
+                     "regime_code", "version", "supersedes_id", "is_current", "upload_id", "full_name",
+                     "date_of_birth", "id_number", "position", "agency_name", "residence", "no_change",
+                     "has_income_sheet", "has_variation_sheet", "total_assets", "income_total"]
+_ITEM_KEYS = ["declaration_id", "section", "owner", "name", "address", "area", "quantity", "certificate",
+              "identifier", "year_acquired", "value", "value_unknown", "country", "other_info", "sheet", "row"]
+_RELATIVE_KEYS = ["declaration_id", "relation", "full_name", "date_of_birth", "id_number", "occupation",
+                  "workplace", "residence", "row"]
+_INCOME_KEYS = ["declaration_id", "earner", "amount", "note", "row"]
+_VARIATION_KEYS = ["declaration_id", "section", "quantity_change", "value_change", "explanation", "row"]
+_AUDIT_KEYS = ["at", "actor_id", "actor_name", "action", "object_type", "object_id", "summary", "before", "after"]
 
 
 
@@ -191,6 +205,7 @@ class DeclarationStore:
         #: a batch writes the original files on a thread while the next workbook is stored
         self._writer = ThreadPoolExecutor(max_workers=2) if background_writes else None
         self._pending: list[Future] = []
+        self._statements: dict = {}
 
     def close(self) -> None:
         """Wait for the original files still being written; raise if one could not be."""
@@ -288,14 +303,43 @@ class DeclarationStore:
         with session.begin_nested():
             return self._insert(filename, sha, data, record, regime.code)
 
+    def _prepared(self, name: str) -> "Prepared":
+        """The hot statements, compiled once per store for this connection's dialect."""
+        if not self._statements:
+            from declarations.db import Prepared
+
+            dialect = self.session.get_bind().dialect
+            self._statements = {
+                "upload": Prepared(_INSERT_UPLOAD, dialect, _UPLOAD_KEYS),
+                "person": Prepared(_INSERT_PERSON, dialect, _PERSON_KEYS),
+                "declaration": Prepared(_INSERT_DECLARATION, dialect, _DECLARATION_KEYS),
+                "item": Prepared(sa.insert(AssetItem), dialect, _ITEM_KEYS),
+                "relative": Prepared(sa.insert(Relative), dialect, _RELATIVE_KEYS),
+                "income": Prepared(sa.insert(IncomeRow), dialect, _INCOME_KEYS),
+                "variation": Prepared(sa.insert(VariationRow), dialect, _VARIATION_KEYS),
+                "audit": Prepared(sa.insert(AuditEntry), dialect, _AUDIT_KEYS),
+                "current": Prepared(_CURRENT, dialect),
+                "release": Prepared(_RELEASE, dialect),
+                "set_agency": Prepared(_SET_PERSON_AGENCY, dialect),
+            }
+        return self._statements[name]
+
+    def _returning(self, conn, name: str, values: dict) -> int:
+        cursor = self._prepared(name).execute(conn, values)
+        try:
+            return cursor.fetchone()[0]
+        finally:
+            cursor.close()
+
     def _insert(self, filename: str, sha: str, data: bytes, record: DeclarationRecord,
                 regime_code: str) -> ImportOutcome:
         session, now = self.session, utcnow()
         conn = session.connection()
-        upload_id = conn.execute(_INSERT_UPLOAD, [dict(
+        run = self._prepared
+        upload_id = self._returning(conn, "upload", dict(
             kind="declaration", filename=filename, sha256=sha, size=len(data), status="accepted",
             stored_path=self._keep_original(sha, data), error_count=0, batch_id=self.batch_id,
-            uploaded_by_id=self.actor_id, uploaded_at=now)]).scalar_one()
+            uploaded_by_id=self.actor_id, uploaded_at=now))
         person_id, person_agency = self._person(record)
         audits = []
         if person_id is None and self._could_link(record):
@@ -304,58 +348,61 @@ class DeclarationStore:
             self.cmnd_candidates = None
         agency_id = self._agency_id(record, person_id)
         if person_id is None:
-            person_id = conn.execute(_INSERT_PERSON, [dict(
+            person_id = self._returning(conn, "person", dict(
                 cccd=record.identity.number, full_name=nfc(record.full_name), name_key=name_key(record.full_name),
                 date_of_birth=record.date_of_birth, position=record.position, agency_id=agency_id,
-                created_at=now)]).scalar_one()
+                created_at=now))
             audits.append(self._audit(now, "person.create", "person", person_id,
                                       f"CCCD {record.identity.number}", {"source": f"upload:{filename}"}))
         elif person_agency is None and agency_id is not None:
-            conn.execute(_SET_PERSON_AGENCY, {"pid": person_id, "agency_id": agency_id})
-        previous = conn.execute(_CURRENT, {"pid": person_id, "dtype": record.declaration_type,
-                                           "year": record.year}).first()
+            run("set_agency").execute(conn, {"pid": person_id, "agency_id": agency_id}).close()
+        cursor = run("current").execute(conn, {"pid": person_id, "dtype": record.declaration_type,
+                                               "year": record.year})
+        previous = cursor.fetchone()
+        cursor.close()
         if previous is not None:
             # one current version per person, type and year: release the old one first
-            conn.execute(_RELEASE, {"did": previous.id})
-        version = previous.version + 1 if previous else 1
+            run("release").execute(conn, {"did": previous[0]}).close()
+        previous_id = previous[0] if previous else None
+        version = previous[1] + 1 if previous else 1
         total = sum(a.value or 0 for a in record.assets)
-        declaration_id = conn.execute(_INSERT_DECLARATION, [dict(
+        declaration_id = self._returning(conn, "declaration", dict(
             person_id=person_id, agency_id=agency_id, declaration_type=record.declaration_type, year=record.year,
             completed_on=record.completed_on, received_at=now, regime_code=regime_code, version=version,
-            supersedes_id=previous.id if previous else None, is_current=True, upload_id=upload_id,
+            supersedes_id=previous_id, is_current=True, upload_id=upload_id,
             full_name=record.full_name, date_of_birth=record.date_of_birth, id_number=record.identity.number,
             position=record.position, agency_name=record.agency, residence=record.residence,
             no_change=record.no_change, has_income_sheet=record.has_income_sheet,
             has_variation_sheet=record.has_variation_sheet, total_assets=total,
-            income_total=sum(i.amount for i in record.incomes))]).scalar_one()
+            income_total=sum(i.amount for i in record.incomes)))
         if record.assets:
-            conn.execute(sa.insert(AssetItem), [dict(
+            run("item").executemany(conn, [dict(
                 declaration_id=declaration_id, section=a.section, owner=a.owner, name=a.name, address=a.address,
                 area=a.area, quantity=a.quantity, certificate=a.certificate,
                 identifier=item_identifier(a.section, a.certificate, a.address), year_acquired=a.year_acquired,
                 value=a.value, value_unknown=a.value_unknown, country=a.country, other_info=a.other_info,
                 sheet=a.sheet, row=a.row) for a in record.assets])
         if record.relatives:
-            conn.execute(sa.insert(Relative), [dict(
+            run("relative").executemany(conn, [dict(
                 declaration_id=declaration_id, relation=r.relation, full_name=r.full_name,
                 date_of_birth=r.date_of_birth, id_number=r.identity.number if r.identity else None,
                 occupation=r.occupation, workplace=r.workplace, residence=r.residence, row=r.row)
                 for r in record.relatives])
         if record.incomes:
-            conn.execute(sa.insert(IncomeRow), [dict(declaration_id=declaration_id, earner=i.earner, amount=i.amount,
-                                                     note=i.note, row=i.row) for i in record.incomes])
+            run("income").executemany(conn, [dict(declaration_id=declaration_id, earner=i.earner, amount=i.amount,
+                                                  note=i.note, row=i.row) for i in record.incomes])
         if record.variations:
-            conn.execute(sa.insert(VariationRow), [dict(
+            run("variation").executemany(conn, [dict(
                 declaration_id=declaration_id, section=v.section, quantity_change=v.quantity_change,
                 value_change=v.value_change, explanation=v.explanation, row=v.row) for v in record.variations])
         audits.append(self._audit(
             now, "declaration.import", "declaration", declaration_id,
             f"{record.full_name} · {record.declaration_type} {record.year} · v{version}",
             {"upload_id": upload_id, "filename": filename, "sha256": sha, "version": version,
-             "supersedes": previous.id if previous else None, "total_assets": total}))
-        audit.record_many(session, audits)
+             "supersedes": previous_id, "total_assets": total}))
+        run("audit").executemany(conn, audits)
         return ImportOutcome(filename, "accepted", sha, upload_id=upload_id, declaration_id=declaration_id,
-                             person_id=person_id, version=version, superseded_id=previous.id if previous else None)
+                             person_id=person_id, version=version, superseded_id=previous_id)
 
     def _audit(self, now, action, object_type, object_id, summary, after) -> dict:
         return dict(at=now, actor_id=self.actor_id, actor_name=self.actor_name, action=action,
