@@ -127,8 +127,9 @@ def _print_outcome(outcome) -> None:
 def import_command(paths, as_json, as_of, workers) -> None:
     """Import declaration workbooks: files, folders or .zip; exit 1 if any was rejected.
 
-    Each workbook is its own transaction (all of it or nothing); the people whose declarations came
-    in are re-checked together at the end of the batch.
+    Each workbook is all of it or nothing (workbooks are committed in groups; a group that fails is
+    redone one workbook per transaction); the people whose declarations came in are re-checked
+    together at the end of the batch.
     """
     import json
 
@@ -147,14 +148,13 @@ def import_command(paths, as_json, as_of, workers) -> None:
         session.commit()
         files = expand_paths(paths)
         with store:
-            for name, data, result in read_many("declaration", files, workers=workers, **limits.reader_kwargs()):
-                with session.begin():  # one transaction per workbook: all of it or nothing
-                    outcome = store.store(name, data, result, savepoint=False)
-                report.outcomes.append(outcome)
-                if outcome.status == "accepted":
-                    touched.add(outcome.person_id)
-                if not as_json:
-                    _print_outcome(outcome)
+            group: list = []
+            for item in read_many("declaration", files, workers=workers, **limits.reader_kwargs()):
+                group.append(item)
+                if len(group) == GROUP:
+                    _store_group(session, store, group, report, touched, as_json)
+                    group = []
+            _store_group(session, store, group, report, touched, as_json)
         if touched:
             with session.begin():
                 summary = check_people(session, touched, actor=CLI, params=params,
@@ -167,6 +167,49 @@ def import_command(paths, as_json, as_of, workers) -> None:
         click.echo(f"{len(report.outcomes)} workbook(s): {report.count('accepted')} accepted, "
                    f"{report.count('rejected')} rejected, {report.count('duplicate')} unchanged duplicates")
     raise SystemExit(0 if report.all_accepted else 1)
+
+
+GROUP = 50   #: workbooks committed together; any failure among them redoes each on its own
+
+
+def _store_group(session, store, group, report, touched, as_json) -> None:
+    """Store workbooks in one transaction; if anything fails, each again in a transaction of its own.
+
+    Rejections are not failures (they are stored as rejected uploads); a failure is a database error,
+    and then no workbook of the group is half-stored: each is all or nothing on its own.
+    """
+    if not group:
+        return
+    try:
+        with session.begin():
+            outcomes = [store.store(name, data, result, savepoint=False) for name, data, result in group]
+    except Exception:
+        store.forget()
+        outcomes = [_store_alone(session, store, name, data, result) for name, data, result in group]
+    for outcome in outcomes:
+        report.outcomes.append(outcome)
+        if outcome.status == "accepted":
+            touched.add(outcome.person_id)
+        if not as_json:
+            _print_outcome(outcome)
+
+
+def _store_alone(session, store, name, data, result):
+    """One workbook in its own transaction; a database failure rejects it, the batch goes on."""
+    import hashlib
+
+    from declarations.services.imports import ImportOutcome
+    from etl.records import CellError
+
+    try:
+        with session.begin():
+            return store.store(name, data, result, savepoint=False)
+    except Exception as exc:  # the database refused it: report it as this workbook's error, not a traceback
+        store.forget()
+        error = CellError("storage_error", value=type(exc).__name__,
+                          message_vi="Không lưu được bản kê khai vào cơ sở dữ liệu; không có gì được lưu",
+                          message_en="The database refused this workbook; nothing of it was stored")
+        return ImportOutcome(name, "rejected", hashlib.sha256(data).hexdigest(), errors=[error])
 
 
 @command("import-roster")

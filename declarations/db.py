@@ -86,9 +86,11 @@ class Prepared:
         self.sql = str(compiled)
         self.order = compiled.positiontup   #: parameter names in order (qmark), or None (named)
         self.processors = dict(compiled._bind_processors)
+        #: an insert of the given columns binds exactly the values given: no defaults to merge in
+        self.plain = keys is not None and set(compiled.binds) == set(keys)
 
     def params(self, values: dict):
-        merged = self.compiled.construct_params(values)
+        merged = dict(values) if self.plain else self.compiled.construct_params(values)
         procs = self.processors
         for name, value in merged.items():
             if value is not None and name in procs:

@@ -125,3 +125,35 @@ def test_create_user_command(runner, app):
         assert sorted(a.name for a in tv.agencies) == ["Sở Tài chính", "Sở Y tế"]
         an = s.scalar(sa.select(User).where(User.username == "an"))
         assert an.person.cccd == "001075012345"
+
+
+def test_a_database_failure_in_a_batch_rejects_that_workbook_alone(runner, tmp_path, app):
+    """A real database error (a trigger refusing one declaration) costs that workbook only."""
+    from declarations.db import get_engine
+
+    with app.app_context(), get_engine().begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("CREATE TRIGGER boom BEFORE INSERT ON declarations WHEN NEW.full_name = 'Boom' "
+                                 "BEGIN SELECT RAISE(ABORT, 'boom'); END")
+        else:
+            conn.exec_driver_sql("CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                 "IF NEW.full_name = 'Boom' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$")
+            conn.exec_driver_sql("CREATE TRIGGER boom BEFORE INSERT ON declarations FOR EACH ROW "
+                                 "EXECUTE FUNCTION boom()")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _write(folder, "1.xlsx", declaration_bytes(first_declaration()))
+    _write(folder, "2.xlsx", declaration_bytes(first_declaration(full_name="Boom", id_number="001099000002")))
+    _write(folder, "3.xlsx", declaration_bytes(first_declaration(full_name="Lê Thị Hoa", id_number="036190000222")))
+    result = runner.invoke(args=["import", "--json", str(folder)])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert [(o["status"], [e["code"] for e in o["errors"]]) for o in report["outcomes"]] == [
+        ("accepted", []), ("rejected", ["storage_error"]), ("accepted", [])]
+    with app.app_context():
+        from declarations.db import get_session
+        from declarations.models import Declaration, Person
+
+        s = get_session()
+        assert sorted(s.scalars(sa.select(Declaration.full_name))) == ["Lê Thị Hoa", "Nguyễn Văn An"]
+        assert s.scalar(sa.select(Person.id).where(Person.cccd == "001099000002")) is None

@@ -207,6 +207,12 @@ class DeclarationStore:
         self._pending: list[Future] = []
         self._statements: dict = {}
 
+    def forget(self) -> None:
+        """Drop what was cached from a transaction that was rolled back (and end the read that reloads it)."""
+        self.agencies = dict(self.session.execute(sa.select(Agency.name_key, Agency.id)).all())
+        self.cmnd_candidates = None
+        self.session.rollback()
+
     def close(self) -> None:
         """Wait for the original files still being written; raise if one could not be."""
         if self._writer is not None:
@@ -234,12 +240,19 @@ class DeclarationStore:
     def _person(self, record: DeclarationRecord) -> tuple[int | None, int | None]:
         """(canonical person id, its agency id) for the identity on the form, or (None, None)."""
         conn = self.session.connection()
-        row = conn.execute(_PERSON_BY[record.identity.kind], {"number": record.identity.number}).first()
+        row = self._first(conn, f"person_{record.identity.kind}", {"number": record.identity.number})
         if row is None:
             return None, None
         if row[1] is not None:
-            return row[1], conn.execute(_PERSON_AGENCY, {"pid": row[1]}).scalar()
+            return row[1], self._first(conn, "person_agency", {"pid": row[1]})[0]
         return row[0], row[2]
+
+    def _first(self, conn, name: str, values: dict):
+        cursor = self._prepared(name).execute(conn, values)
+        try:
+            return cursor.fetchone()
+        finally:
+            cursor.close()
 
     def _could_link(self, record: DeclarationRecord) -> bool:
         """A new CCCD person may be a CMND-era record of the same name and birth date."""
@@ -276,9 +289,9 @@ class DeclarationStore:
         """
         session = self.session
         sha = _sha256(data)
-        original = session.connection().execute(_DUPLICATE, {"sha": sha}).scalar()
+        original = self._first(session.connection(), "duplicate", {"sha": sha})
         if original is not None:
-            return ImportOutcome(filename, "duplicate", sha, upload_id=original)
+            return ImportOutcome(filename, "duplicate", sha, upload_id=original[0])
         errors = list(result.errors)
         record: DeclarationRecord | None = result.records[0] if result.ok and result.records else None
         regime = None
@@ -321,15 +334,15 @@ class DeclarationStore:
                 "current": Prepared(_CURRENT, dialect),
                 "release": Prepared(_RELEASE, dialect),
                 "set_agency": Prepared(_SET_PERSON_AGENCY, dialect),
+                "duplicate": Prepared(_DUPLICATE, dialect),
+                "person_cccd": Prepared(_PERSON_BY["cccd"], dialect),
+                "person_cmnd": Prepared(_PERSON_BY["cmnd"], dialect),
+                "person_agency": Prepared(_PERSON_AGENCY, dialect),
             }
         return self._statements[name]
 
     def _returning(self, conn, name: str, values: dict) -> int:
-        cursor = self._prepared(name).execute(conn, values)
-        try:
-            return cursor.fetchone()[0]
-        finally:
-            cursor.close()
+        return self._first(conn, name, values)[0]
 
     def _insert(self, filename: str, sha: str, data: bytes, record: DeclarationRecord,
                 regime_code: str) -> ImportOutcome:
@@ -356,10 +369,8 @@ class DeclarationStore:
                                       f"CCCD {record.identity.number}", {"source": f"upload:{filename}"}))
         elif person_agency is None and agency_id is not None:
             run("set_agency").execute(conn, {"pid": person_id, "agency_id": agency_id}).close()
-        cursor = run("current").execute(conn, {"pid": person_id, "dtype": record.declaration_type,
-                                               "year": record.year})
-        previous = cursor.fetchone()
-        cursor.close()
+        previous = self._first(conn, "current", {"pid": person_id, "dtype": record.declaration_type,
+                                                 "year": record.year})
         if previous is not None:
             # one current version per person, type and year: release the old one first
             run("release").execute(conn, {"did": previous[0]}).close()
