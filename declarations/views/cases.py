@@ -82,6 +82,18 @@ def _refuse(exc: reviews.ReviewError, case_id: int):
     return _back(case_id)
 
 
+def _apply(case_id: int, change):
+    """Run one review change: the request commits it, or rolls back and shows why it was refused."""
+    session = get_session()
+    try:
+        change()
+    except reviews.ReviewError as exc:
+        session.rollback()
+        return _refuse(exc, case_id)
+    session.commit()
+    return _back(case_id)
+
+
 @bp.post("/<int:case_id>/action/<action>")
 @role_required(*ACTORS)
 def act(case_id: int, action: str):
@@ -90,13 +102,8 @@ def act(case_id: int, action: str):
         abort(404)
     session = get_session()
     case = _case(case_id)
-    try:
-        reviews.take_action(session, case, action, reason=request.form.get("reason"), actor=actor(), mail=mail())
-    except reviews.ReviewError as exc:
-        session.rollback()
-        return _refuse(exc, case_id)
-    session.commit()
-    return _back(case_id)
+    return _apply(case_id, lambda: reviews.take_action(
+        session, case, action, reason=request.form.get("reason"), actor=actor(), mail=mail()))
 
 
 @bp.post("/<int:case_id>/explanation")
@@ -113,15 +120,9 @@ def request_explanation(case_id: int):
     except ValueError:
         abort(400)
     params = load_params(session)
-    try:
-        reviews.request_explanation(session, case, question=request.form.get("question", ""), due_on=due_on,
-                                    actor=actor(), explanation_days=int(params.deadlines.get("explanation_days", 7)),
-                                    mail=mail())
-    except reviews.ReviewError as exc:
-        session.rollback()
-        return _refuse(exc, case_id)
-    session.commit()
-    return _back(case_id)
+    return _apply(case_id, lambda: reviews.request_explanation(
+        session, case, question=request.form.get("question", ""), due_on=due_on, actor=actor(),
+        explanation_days=int(params.deadlines.get("explanation_days", 7)), mail=mail()))
 
 
 @bp.post("/<int:case_id>/flags/<int:flag_id>/dismiss")
@@ -132,13 +133,8 @@ def dismiss_flag(case_id: int, flag_id: int):
     case = _case(case_id)
     flag = session.scalar(sa.select(Flag).where(Flag.id == flag_id, reviews.case_flags_condition(case)))
     or_404(flag)
-    try:
-        reviews.dismiss_flag(session, flag, reason=request.form.get("reason", ""), actor=actor(), case=case)
-    except reviews.ReviewError as exc:
-        session.rollback()
-        return _refuse(exc, case_id)
-    session.commit()
-    return _back(case_id)
+    return _apply(case_id, lambda: reviews.dismiss_flag(
+        session, flag, reason=request.form.get("reason", ""), actor=actor(), case=case))
 
 
 @bp.post("/<int:case_id>/assign")
@@ -152,13 +148,8 @@ def assign(case_id: int):
     except ValueError:
         abort(400)
     assignee = or_404(session.get(User, assignee_id))
-    try:
-        reviews.reassign_case(session, case, assignee, reason=request.form.get("reason"), actor=actor(), mail=mail())
-    except reviews.ReviewError as exc:
-        session.rollback()
-        return _refuse(exc, case_id)
-    session.commit()
-    return _back(case_id)
+    return _apply(case_id, lambda: reviews.reassign_case(
+        session, case, assignee, reason=request.form.get("reason"), actor=actor(), mail=mail()))
 
 
 @bp.post("/<int:case_id>/guidance")
@@ -168,12 +159,7 @@ def guidance(case_id: int):
     session = get_session()
     case = _case(case_id)
     target = request.form.get("target", "person")
-    try:
-        reviews.issue_guidance(session, text=request.form.get("text", ""), actor=actor(), case=case,
-                               person_id=case.person_id if target == "person" else None,
-                               agency_id=case.agency_id if target == "agency" else None, mail=mail())
-    except reviews.ReviewError as exc:
-        session.rollback()
-        return _refuse(exc, case_id)
-    session.commit()
-    return _back(case_id)
+    return _apply(case_id, lambda: reviews.issue_guidance(
+        session, text=request.form.get("text", ""), actor=actor(), case=case,
+        person_id=case.person_id if target == "person" else None,
+        agency_id=case.agency_id if target == "agency" else None, mail=mail()))
