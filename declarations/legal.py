@@ -7,7 +7,16 @@ deadline engine and reports ask that object. The constants below are only the se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+#: Deadlines are counted in Vietnam's time.
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today() -> date:
+    """Today in Asia/Ho_Chi_Minh: the date the law's deadlines are counted in."""
+    return datetime.now(TIMEZONE).date()
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,11 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from declarations.legal import LegalParams
+from declarations.legal import LegalParams, today
 from declarations.models import (AssetItem, Declaration, Flag, Person, RosterEntry,
                                  VariationRow)
 from declarations.models._types import utcnow
@@ -22,13 +21,7 @@ from declarations.rules.runner import select_rules, run_checks
 from declarations.services import audit
 from declarations.services.audit import Actor
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 CHUNK = 2000   #: people per round trip in a full run: bounded memory, few queries
-
-
-def today() -> date:
-    """Today in Asia/Ho_Chi_Minh: the date the law's deadlines are counted in."""
-    return datetime.now(TIMEZONE).date()
 
 
 @dataclass

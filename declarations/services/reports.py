@@ -13,18 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from declarations.legal import DEFAULT_WEIGHTS, LegalParams
+from declarations.legal import DEFAULT_WEIGHTS, TIMEZONE, LegalParams, today
 from declarations.models import (CASE_STATES, Agency, Case, Declaration, ExplanationRequest, Flag, Person,
                                  RosterEntry)
 from declarations.services.completeness import obligations
 from declarations.services.reminders import reminder_history
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 TYPE_NAMES = {"first": "Lần đầu", "annual": "Hằng năm", "supplementary": "Bổ sung",
               "personnel": "Phục vụ công tác cán bộ"}
@@ -145,17 +143,13 @@ def resolve_agency(session: Session, name_or_id: str) -> set[int]:
     return ids
 
 
-def _now_local_date() -> date:
-    return datetime.now(TIMEZONE).date()
-
-
 def annual_report(session: Session, year: int, *, agency_ids: set[int] | None = None, province_name: str,
                   as_of: date | None = None, params: LegalParams | None = None) -> AnnualReport:
     """The annual report for `year`: figures per agency and for the whole scope, and the people missing."""
     from declarations.services.legal import load_params
 
     params = params or load_params(session)
-    as_of = as_of or _now_local_date()
+    as_of = as_of or today()
     per: dict[int | None, Figures] = {}
 
     def fig(agency_id: int | None) -> Figures:
@@ -608,7 +602,7 @@ def write_list_xlsx(data: ObligedList, stream: BinaryIO) -> None:
                       {3: DATE_FORMAT})
             row += 1
     _data_row(ws, row, ["", f"Tổng cộng: {len(data.rows)} người", "", "", "", ""], st, {}, total=True)
-    _signature(ws, row + 2, width, st, _now_local_date(), "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ")
+    _signature(ws, row + 2, width, st, today(), "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ")
     _print_setup(ws, [7, 28, 14, 30, 32, 24], landscape=False)
     wb.save(stream)
 

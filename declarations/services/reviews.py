@@ -127,7 +127,7 @@ def request_explanation(session: Session, case: Case, *, question: str, actor: A
     if not (question and question.strip()):
         raise ReviewError("Cần ghi nội dung yêu cầu giải trình", "the request needs a question")
     _check(session, case, "request_explanation", actor)
-    from declarations.services.checks import today as vn_today
+    from declarations.legal import today as vn_today
 
     today = today or vn_today()
     due_on = due_on or today + timedelta(days=explanation_days)
@@ -164,7 +164,7 @@ def answer_explanation(session: Session, request: ExplanationRequest, *, answer:
     case = session.get(Case, request.case_id)
     _check(session, case, "receive_explanation", actor)
     now = now or utcnow()
-    from declarations.services.checks import TIMEZONE
+    from declarations.legal import TIMEZONE
 
     answered_day = (now if now.tzinfo else now.replace(tzinfo=TIMEZONE)).astimezone(TIMEZONE).date()
     request.answer = answer.strip()

@@ -162,7 +162,7 @@ def _money(raw: str) -> int:
 
 def _utc_midnight(day: date) -> datetime:
     """Midnight in Asia/Ho_Chi_Minh as UTC (how the log's times are stored)."""
-    from declarations.services.checks import TIMEZONE
+    from declarations.legal import TIMEZONE
 
     return datetime.combine(day, time(), tzinfo=TIMEZONE).astimezone(timezone.utc)
 

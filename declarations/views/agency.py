@@ -10,7 +10,7 @@ from declarations.auth import role_required
 from declarations.db import get_session
 from declarations.models import Agency, Guidance, User
 from declarations.services import completeness, scoping
-from declarations.services.checks import today
+from declarations.legal import today
 from declarations.services.legal import load_params
 from declarations.views.common import actor, int_arg
 

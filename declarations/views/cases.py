@@ -11,7 +11,7 @@ from declarations.db import get_session
 from declarations.models import Agency, Declaration, ExplanationRequest, Flag, Guidance, User
 from declarations.rules.runner import rules_table
 from declarations.services import reviews, scoping
-from declarations.services.checks import today
+from declarations.legal import today
 from declarations.services.comparison import compare, items_by_section, totals_over_years
 from declarations.services.legal import load_params
 from declarations.views.charts import line_chart

@@ -11,7 +11,7 @@ from declarations.db import get_session
 from declarations.models import CASE_STATES, Case, Declaration, Flag, RosterEntry
 from declarations.rules.runner import rules_table
 from declarations.services import completeness, scoping
-from declarations.services.checks import today
+from declarations.legal import today
 from declarations.services.legal import load_params
 from declarations.views.charts import bar_chart, line_chart
 from declarations.views.common import actor, int_arg

@@ -14,7 +14,7 @@ from declarations.auth import role_required
 from declarations.db import get_session
 from declarations.models import Case, Declaration, ExplanationRequest, Flag, Guidance, Upload, User
 from declarations.services import reviews, scoping
-from declarations.services.checks import today
+from declarations.legal import today
 from declarations.services.comparison import items_by_section
 from declarations.views.common import actor, flash_error, mail, or_404
 

@@ -6,7 +6,7 @@ from flask import render_template
 
 from declarations.models import Case, Declaration, ExplanationRequest, Upload
 from declarations.services import scoping
-from declarations.services.checks import today
+from declarations.legal import today
 
 
 def render_home(session, user):

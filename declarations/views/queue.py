@@ -8,7 +8,7 @@ from declarations.db import get_session
 from declarations.models import CASE_STATES
 from declarations.rules.runner import rules_table
 from declarations.services import scoping
-from declarations.services.checks import today
+from declarations.legal import today
 from declarations.services.queue import QueueFilters, filter_choices, queue_page
 from declarations.views.common import actor, int_arg, page_arg
 
