@@ -319,9 +319,13 @@ def demo_command(declarants, years, out, seed) -> None:
     from etl.demo.generator import generate_province
 
     manifest = generate_province(Path(out), declarants=declarants, years=years, seed=seed)
-    counts = manifest.counts if hasattr(manifest, "counts") else {}
-    click.echo(f"written to {out}: {counts}")
-    click.echo(f"planted anomalies: {len(manifest.expected_flags)} (see {Path(out) / 'manifest.json'})")
+    c = manifest.counts
+    click.echo(f"written to {out}: {c['people']} people in {c['agencies']} agencies, {c['roster_files']} roster "
+               f"files ({c['roster_entries']} lines), {c['declaration_files']} declaration files "
+               f"({c['corrections']} corrections, {c['messy_files']} filled in messy ways)")
+    by_rule = ", ".join(f"{rule} {n}" for rule, n in sorted(c["expected_flags_by_rule"].items()))
+    click.echo(f"planted anomalies: {len(manifest.expected_flags)} flags expected ({by_rule}); "
+               f"check as of {manifest.as_of}; details in {Path(out) / 'manifest.json'}")
 
 
 DEMO_USERS = (

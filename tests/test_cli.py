@@ -157,3 +157,14 @@ def test_a_database_failure_in_a_batch_rejects_that_workbook_alone(runner, tmp_p
         s = get_session()
         assert sorted(s.scalars(sa.select(Declaration.full_name))) == ["Lê Thị Hoa", "Nguyễn Văn An"]
         assert s.scalar(sa.select(Person.id).where(Person.cccd == "001099000002")) is None
+
+
+def test_demo_writes_a_province_and_its_manifest(runner, tmp_path):
+    out = tmp_path / "tinh"
+    result = runner.invoke(args=["demo", "--declarants", "20", "--years", "2", "--out", str(out), "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["people"] == 20
+    assert len(list(out.rglob("*.xlsx"))) == manifest["counts"]["declaration_files"] + manifest["counts"]["roster_files"]
+    imported = runner.invoke(args=["import", "--as-of", manifest["as_of"], str(out / "ke-khai")])
+    assert imported.exit_code == 0, imported.output
