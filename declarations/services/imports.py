@@ -603,18 +603,32 @@ def expand_paths(paths: Iterable[str | Path]) -> list[tuple[str, bytes]]:
     return found
 
 
-def expand_zip(data: bytes, name: str, *, max_members: int = 5000,
-               max_total: int = 500 * 1024 * 1024) -> list[tuple[str, bytes]]:
-    """The workbooks inside an uploaded .zip (members over the limits are refused by the importer)."""
+def expand_zip(data: bytes, name: str, *, max_members: int = 5000, max_total: int = 500 * 1024 * 1024,
+               max_member_bytes: int = 10 * 1024 * 1024) -> list[tuple[str, bytes]]:
+    """The workbooks inside an uploaded .zip, for the importer to accept or refuse one by one.
+
+    A member is never inflated past `max_member_bytes` + 1 bytes: a larger one reaches the importer
+    truncated and is refused there as too large; a damaged one is passed on as far as it reads and
+    refused as not a workbook. An archive over the member or size limits goes to the importer whole,
+    whose safety check refuses it.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")
+                   and Path(m.filename).suffix.lower() in (".xlsx", ".xlsm", ".xls")]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError):
         return [(name, data)]
-    members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")
-               and Path(m.filename).suffix.lower() in (".xlsx", ".xlsm", ".xls")]
     if len(members) > max_members or sum(m.file_size for m in members) > max_total:
         return [(name, data)]  # let the safety check refuse it as a whole
-    return [(f"{name}/{m.filename}", archive.read(m)) for m in sorted(members, key=lambda m: m.filename)]
+    found = []
+    for member in sorted(members, key=lambda m: m.filename):
+        try:
+            with archive.open(member) as stream:
+                payload = stream.read(max_member_bytes + 1)
+        except (zipfile.BadZipFile, RuntimeError, ValueError, NotImplementedError, OSError, EOFError):
+            payload = b""  # encrypted or damaged member: refused by the importer as unreadable
+        found.append((f"{name}/{member.filename}", payload))
+    return found
 
 
 def new_batch_id() -> str:

@@ -29,7 +29,8 @@ def _workbooks(files) -> list[tuple[str, bytes]]:
         name = Path(storage.filename).name
         data = storage.read()
         if name.lower().endswith(".zip"):
-            found.extend((member.split("/", 1)[-1], payload) for member, payload in expand_zip(data, name))
+            members = expand_zip(data, name, max_member_bytes=current_app.config["MAX_WORKBOOK_BYTES"])
+            found.extend((member.split("/", 1)[-1], payload) for member, payload in members)
         else:
             found.append((name, data))
     return found

@@ -176,3 +176,16 @@ def test_zip_batch_each_workbook_on_its_own(db):
 def test_hostile_or_broken_files_are_refused_with_a_code(db, payload, code):
     outcome = _import(db, payload, "bad.xlsx")
     assert outcome.status == "rejected" and outcome.errors[0].code == code
+
+
+def test_a_zip_batch_member_is_never_inflated_past_the_limit(db):
+    """A 50 MB member of zeros compresses to ~50 kB; it is refused without being inflated in full."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.xlsx", b"\0" * (50 * 1024 * 1024))
+        archive.writestr("ok.xlsx", declaration_bytes(annual_declaration()))
+    members = expand_zip(buffer.getvalue(), "batch.zip", max_member_bytes=10 * 1024 * 1024)
+    assert [(name, len(payload)) for name, payload in members][0] == ("batch.zip/bomb.xlsx", 10 * 1024 * 1024 + 1)
+    outcomes = [_import(db, payload, name) for name, payload in members]
+    assert [(o.status, o.errors[0].code if o.errors else None) for o in outcomes] == [
+        ("rejected", "file_too_large"), ("accepted", None)]
