@@ -29,7 +29,7 @@ def build_province(engine: sa.Engine, declarants: int, years: int, *, seed: int 
         conn.execute(sa.insert(Agency), agencies)
         agency_ids = list(conn.execute(sa.select(Agency.id)).scalars())
     counts = {"people": 0, "declarations": 0, "items": 0, "roster": 0}
-    decl_id = item_id = 0
+    decl_id = 0
     with engine.begin() as conn:
         decl_id = conn.execute(sa.select(sa.func.coalesce(sa.func.max(Declaration.id), 0))).scalar()
     for start in range(0, declarants, batch):

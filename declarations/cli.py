@@ -329,12 +329,12 @@ def demo_command(declarants, years, out, seed) -> None:
 
 
 DEMO_USERS = (
-    # username, role, agencies, full name
-    ("chanhthanhtra", "chief_inspector", (), "Chánh thanh tra (demo)"),
-    ("thanhtravien", "inspector", None, "Thanh tra viên (demo)"),
-    ("canbotochuc", "agency_officer", None, "Cán bộ tổ chức (demo)"),
-    ("quantri", "admin", (), "Quản trị (demo)"),
-    ("nguoikekhai", "declarant", (), "Người kê khai (demo)"),
+    # username, role, full name (inspectors see every agency, the officer the busiest one)
+    ("chanhthanhtra", "chief_inspector", "Chánh thanh tra (demo)"),
+    ("thanhtravien", "inspector", "Thanh tra viên (demo)"),
+    ("canbotochuc", "agency_officer", "Cán bộ tổ chức (demo)"),
+    ("quantri", "admin", "Quản trị (demo)"),
+    ("nguoikekhai", "declarant", "Người kê khai (demo)"),
 )
 
 
@@ -386,7 +386,7 @@ def demo_setup_command(declarants, years) -> None:
             person = session.scalar(sa.select(Person).join(Declaration, Declaration.person_id == Person.id)
                                     .where(Person.cccd.is_not(None)).order_by(Person.id).limit(1))
             logins = []
-            for username, role, scope, full_name in DEMO_USERS:
+            for username, role, full_name in DEMO_USERS:
                 password = secrets.token_urlsafe(9)
                 agency_names = [a.name for a in agencies] if role == "inspector" else (
                     [main_agency.name] if role == "agency_officer" else [])

@@ -30,5 +30,5 @@ def read_many(kind: str, files: Iterable[tuple[str, bytes]], *, workers: int | N
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         jobs = ((kind, name, data, kwargs) for name, data in files)
-        for (name, data), result in zip(files, pool.map(_read, jobs, chunksize=16)):
+        for (name, data), result in zip(files, pool.map(_read, jobs, chunksize=16), strict=True):
             yield name, data, result

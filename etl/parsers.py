@@ -161,7 +161,7 @@ def _unit_amount(t: str, raw: object) -> Decimal:
     """'1 tỷ 200 triệu', '1,2 tỷ', '850 triệu': units strictly decreasing, later terms whole and < 1000."""
     total = Decimal(0)
     previous = None
-    for index, m in enumerate(_UNIT_TERM.finditer(t)):
+    for m in _UNIT_TERM.finditer(t):
         number, unit = m.group(1), _UNITS[m.group(2)]
         if previous is not None:
             if unit >= previous or not number.isdigit() or int(number) >= previous // unit:

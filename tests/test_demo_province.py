@@ -20,7 +20,7 @@ from etl.parallel import read_many
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
-    manifest = generate_province(out, declarants=120, years=4, seed=5)
+    generate_province(out, declarants=120, years=4, seed=5)
     return out, json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 

@@ -316,7 +316,7 @@ class DeclarationStore:
         with session.begin_nested():
             return self._insert(filename, sha, data, record, regime.code)
 
-    def _prepared(self, name: str) -> "Prepared":
+    def _prepared(self, name: str):
         """The hot statements, compiled once per store for this connection's dialect."""
         if not self._statements:
             from declarations.db import Prepared

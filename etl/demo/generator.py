@@ -1203,7 +1203,7 @@ def _variation_rows(period: list[Event], catalog: dict[int, Item]) -> list[Varia
             item = catalog[event.iid]
             rows.append(((_section_order(item.section), event.day), VariationRecord(
                 item.section, None, event.delta, event.explanation)))
-    for iid, changes in cash.items():
+    for changes in cash.values():
         net = sum(e.delta for e in changes)
         if net:
             reasons = list(dict.fromkeys(e.explanation for e in changes))

@@ -32,7 +32,7 @@ def test_moving_the_clock_past_31_december(app, demo_province, make_scheduler, r
         missing = s.execute(sa.select(Person.cccd, Flag).join(Person, Person.id == Flag.person_id).where(
             Flag.rule_code == "MISSING", Flag.year == 2025, Flag.status == "open")).all()
         assert {cccd for cccd, _ in missing} == expected_missing
-        for cccd, flag in missing:
+        for _cccd, flag in missing:
             numbers = set(s.scalars(sa.select(Reminder.number).where(Reminder.roster_entry_id == flag.roster_entry_id)))
             assert numbers == {1, 2}                       # the reminder history
             assert flag.escalation_marked_at is not None   # Decree 130 Art. 20.2
