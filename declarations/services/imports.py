@@ -265,7 +265,7 @@ class DeclarationStore:
                 Person.cmnd.is_not(None), Person.cccd.is_(None), Person.canonical_id.is_(None))).all())
         return (name_key(record.full_name), record.date_of_birth) in self.cmnd_candidates
 
-    def _agency_id(self, record: DeclarationRecord, person_id: int | None) -> int | None:
+    def _agency_id(self, record: DeclarationRecord, person_id: int | None, *, create: bool = True) -> int | None:
         """The agency named on the form, else the one of the person's latest roster line, else a new one."""
         if record.agency:
             key = label_key(record.agency)
@@ -275,10 +275,26 @@ class DeclarationStore:
             agency_id = self.session.connection().execute(_ROSTER_AGENCY, {"pid": person_id}).scalar()
             if agency_id is not None:
                 return agency_id
-        if record.agency:
+        if create and record.agency:
             agency = get_or_create_agency(self.session, record.agency)
             self.agencies[agency.name_key] = agency.id
             return agency.id
+        return None
+
+    def _scope_error(self, record: DeclarationRecord) -> CellError | None:
+        """Whether the actor may upload this declaration: a declarant their own, an officer their agencies'."""
+        person_id, _ = self._person(record)
+        if self.scope_person_id is not None and person_id != self.scope_person_id:
+            own = self.session.get(Person, self.scope_person_id)
+            if not (own and record.identity.number in (own.cccd, own.cmnd)):
+                return CellError("not_own_declaration", GENERAL.name, None, None, "Số CCCD", record.identity.number,
+                                 "Bản kê khai này không phải của bạn", "This declaration is not yours")
+        if self.scope_agency_ids is not None:
+            agency_id = self._agency_id(record, person_id, create=False)
+            if agency_id is None or agency_id not in self.scope_agency_ids:
+                return CellError("agency_out_of_scope", GENERAL.name, None, None, "Cơ quan/đơn vị công tác",
+                                 record.agency, "Cơ quan/đơn vị không thuộc phạm vi của bạn",
+                                 "The agency is not one you may upload for")
         return None
 
     def store(self, filename: str, data: bytes, result, *, savepoint: bool = True) -> ImportOutcome:
@@ -304,7 +320,7 @@ class DeclarationStore:
                                         "Không có quy định pháp luật áp dụng cho ngày hoàn thành kê khai này",
                                         "No legal regime is in force on this completion date"))
         if record is not None and not errors:
-            scope_error = _scope_error(session, record, self.scope_agency_ids, self.scope_person_id)
+            scope_error = self._scope_error(record)
             if scope_error is not None:
                 errors.append(scope_error)
         if errors or record is None:
@@ -418,45 +434,6 @@ class DeclarationStore:
     def _audit(self, now, action, object_type, object_id, summary, after) -> dict:
         return dict(at=now, actor_id=self.actor_id, actor_name=self.actor_name, action=action,
                     object_type=object_type, object_id=str(object_id), summary=summary, before=None, after=after)
-
-
-def _scope_error(session: Session, record: DeclarationRecord, agency_ids: set[int] | None,
-                 person_id: int | None) -> CellError | None:
-    from declarations.services.people import canonical, find_person
-
-    if person_id is not None:
-        person = find_person(session, record.identity)
-        own = session.get(Person, person_id)
-        same = person is not None and canonical(session, person).id == person_id
-        if not same and not (own and record.identity.number in (own.cccd, own.cmnd)):
-            return CellError("not_own_declaration", GENERAL.name, None, None, "Số CCCD", record.identity.number,
-                             "Bản kê khai này không phải của bạn", "This declaration is not yours")
-    if agency_ids is not None:
-        agency = _agency_for(session, record, create=False)
-        if agency is None or agency.id not in agency_ids:
-            return CellError("agency_out_of_scope", GENERAL.name, None, None, "Cơ quan/đơn vị công tác",
-                             record.agency, "Cơ quan/đơn vị không thuộc phạm vi của bạn",
-                             "The agency is not one you may upload for")
-    return None
-
-
-def _agency_for(session: Session, record: DeclarationRecord, *, create: bool = True) -> Agency | None:
-    """The agency named on the form, else the one of the person's roster lines."""
-    if record.agency:
-        agency = session.scalar(sa.select(Agency).where(Agency.name_key == label_key(record.agency)))
-        if agency is not None:
-            return agency
-    from declarations.services.people import find_person
-
-    person = find_person(session, record.identity)
-    if person is not None:
-        agency_id = session.scalar(sa.select(RosterEntry.agency_id).where(RosterEntry.person_id == person.id)
-                                   .order_by(RosterEntry.year.desc()).limit(1))
-        if agency_id is not None:
-            return session.get(Agency, agency_id)
-    if create and record.agency:
-        return get_or_create_agency(session, record.agency)
-    return None
 
 
 def import_roster(session: Session, data: bytes, filename: str, *, actor: Actor, limits: Limits = Limits(),
