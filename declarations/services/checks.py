@@ -281,16 +281,6 @@ def _check_chunk(session: Session, ids: list[int], *, params, as_of, codes, acto
 
 # --- risk ---------------------------------------------------------------------------------------------
 
-def declaration_risk(session: Session, declaration_ids: Collection[int]) -> dict[int, int]:
-    """Risk score per declaration: the sum of the weights of its open flags."""
-    if not declaration_ids:
-        return {}
-    rows = session.execute(sa.select(Flag.declaration_id, sa.func.sum(Flag.weight))
-                           .where(Flag.declaration_id.in_(list(declaration_ids)), Flag.status == "open")
-                           .group_by(Flag.declaration_id)).all()
-    return {did: int(total) for did, total in rows}
-
-
 def person_risk(session: Session, person_ids: Collection[int]) -> dict[int, int]:
     """Risk score per person: the sum of the weights of all their open flags (MISSING included)."""
     if not person_ids:
@@ -299,13 +289,6 @@ def person_risk(session: Session, person_ids: Collection[int]) -> dict[int, int]
                            .where(Flag.person_id.in_(list(person_ids)), Flag.status == "open")
                            .group_by(Flag.person_id)).all()
     return {pid: int(total) for pid, total in rows}
-
-
-def open_flags_query():
-    """Open flags ordered by the risk of what they concern, highest first (export, queue)."""
-    return sa.select(Flag).where(Flag.status == "open").order_by(Flag.person_id, Flag.rule_code, Flag.year)
-
-
 
 
 # --- review cases -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ knows deadlines.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -139,10 +139,3 @@ def completeness_xlsx(rows: list[Obligation], *, title: str) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def group_by_status(rows: list[Obligation]) -> dict[str, list[Obligation]]:
-    grouped: dict[str, list[Obligation]] = defaultdict(list)
-    for row in rows:
-        grouped[row.status].append(row)
-    return grouped

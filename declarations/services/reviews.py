@@ -320,10 +320,6 @@ def issue_guidance(session: Session, *, text: str, actor: Actor, case: Case | No
     return guidance
 
 
-def is_overdue(request: ExplanationRequest, today: date) -> bool:
-    return request.answered_at is None and request.due_on < today
-
-
 # --- the timeline -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

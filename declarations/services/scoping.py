@@ -9,8 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from declarations.models import (AGENCY_SCOPED_ROLES, Case, Declaration, ExplanationRequest, Person, RosterEntry,
-                                 User)
+from declarations.models import (AGENCY_SCOPED_ROLES, Case, Declaration, ExplanationRequest, Person, User)
 
 #: roles that review cases (the workflow's actors besides the declarant)
 REVIEWER_ROLES = ("inspector", "chief_inspector")
@@ -52,11 +51,6 @@ def _condition(session: Session, user: User, agency_col, person_col):
 def declaration_filter(session: Session, user: User):
     """SQL condition on Declaration: the declarations the user may read."""
     return _condition(session, user, Declaration.agency_id, Declaration.person_id)
-
-
-def roster_filter(session: Session, user: User):
-    """SQL condition on RosterEntry."""
-    return _condition(session, user, RosterEntry.agency_id, RosterEntry.person_id)
 
 
 def case_filter(session: Session, user: User):
